@@ -1,0 +1,131 @@
+package audit
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Severity orders how much a failing check matters.
+type Severity int
+
+const (
+	Info Severity = iota
+	Low
+	Medium
+	High
+	Critical
+)
+
+var severityNames = [...]string{"info", "low", "medium", "high", "critical"}
+
+func (s Severity) String() string {
+	if s < Info || s > Critical {
+		return fmt.Sprintf("severity(%d)", int(s))
+	}
+	return severityNames[s]
+}
+
+// MarshalText writes the severity's name, as JSON and SARIF want it.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText reads a severity name.
+func (s *Severity) UnmarshalText(b []byte) error {
+	v, err := ParseSeverity(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}
+
+// ParseSeverity reads a severity name, case-insensitively.
+func ParseSeverity(name string) (Severity, error) {
+	n := strings.ToLower(strings.TrimSpace(name))
+	for i, s := range severityNames {
+		if s == n {
+			return Severity(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown severity %q (want one of %s)", name, strings.Join(severityNames[:], ", "))
+}
+
+// SeverityNames lists the severities from lowest to highest.
+func SeverityNames() []string { return append([]string(nil), severityNames[:]...) }
+
+// Status is a check's verdict on one app.
+type Status string
+
+const (
+	Pass  Status = "pass"
+	Warn  Status = "warn"
+	Fail  Status = "fail"
+	Skip  Status = "skip"
+	Error Status = "error"
+)
+
+// Check is one rule of the catalog: a value carrying its own documentation.
+type Check struct {
+	ID          string
+	Title       string
+	Severity    Severity
+	Rationale   string // why it matters
+	Remediation string // how to fix it, in general; findings give the exact command
+	Reads       []Part // what it needs; a missing part becomes skip or error
+	Run         func(*Snapshot) Outcome
+}
+
+// Outcome is what a check's Run function returns.
+type Outcome struct {
+	Status      Status
+	Message     string
+	Evidence    []string // names and places, never secret values
+	Remediation string   // the exact command or change, when the status calls for one
+}
+
+// Finding is one check's verdict on one app, as reports show it.
+type Finding struct {
+	Check       string   `json:"check"`
+	Status      Status   `json:"status"`
+	Severity    Severity `json:"severity"`
+	Title       string   `json:"title"`
+	Message     string   `json:"message"`
+	Evidence    []string `json:"evidence"`
+	Remediation string   `json:"remediation,omitempty"`
+}
+
+// Result is the audit of one app.
+type Result struct {
+	App      string    `json:"app"`
+	Score    int       `json:"score"`
+	Grade    string    `json:"grade"`
+	Error    string    `json:"error,omitempty"` // set when the app could not be audited at all
+	Findings []Finding `json:"findings"`
+}
+
+// Outcome helpers keep check bodies short.
+
+func Passf(format string, a ...any) Outcome {
+	return Outcome{Status: Pass, Message: fmt.Sprintf(format, a...)}
+}
+func Skipf(format string, a ...any) Outcome {
+	return Outcome{Status: Skip, Message: fmt.Sprintf(format, a...)}
+}
+
+// With adds evidence lines.
+func (o Outcome) With(evidence ...string) Outcome {
+	o.Evidence = append(o.Evidence, evidence...)
+	return o
+}
+
+// Fix sets the remediation.
+func (o Outcome) Fix(format string, a ...any) Outcome {
+	o.Remediation = fmt.Sprintf(format, a...)
+	return o
+}
+
+func Failf(format string, a ...any) Outcome {
+	return Outcome{Status: Fail, Message: fmt.Sprintf(format, a...)}
+}
+func Warnf(format string, a ...any) Outcome {
+	return Outcome{Status: Warn, Message: fmt.Sprintf(format, a...)}
+}

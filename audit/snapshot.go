@@ -1,0 +1,157 @@
+// Package audit holds the snapshot of an app, the check catalog, and the pure
+// functions over them: running checks, scoring, diffing. It never does I/O.
+package audit
+
+import "sort"
+
+// Part names one piece of data a snapshot is built from. Checks declare what
+// they read, so a missing part turns into a skip or an error with its reason.
+type Part string
+
+const (
+	PartApp        Part = "app"
+	PartConfig     Part = "config-vars"
+	PartFormation  Part = "formation"
+	PartDynos      Part = "dynos"
+	PartAddons     Part = "addons"
+	PartBuildpacks Part = "buildpacks"
+	PartRelease    Part = "release"
+	PartSlug       Part = "slug"  // slug metadata: process types, stack
+	PartFiles      Part = "files" // files picked out of the slug or a checkout
+)
+
+// Snapshot is everything known about one app, collected once. Config var
+// values are secrets: the snapshot may hold them, output never shows them.
+type Snapshot struct {
+	App        App               `json:"app"`
+	ConfigVars map[string]string `json:"config_vars,omitempty"`
+	Formation  []Process         `json:"formation,omitempty"`
+	Dynos      []Dyno            `json:"dynos,omitempty"`
+	Addons     []Addon           `json:"addons,omitempty"`
+	Buildpacks []string          `json:"buildpacks,omitempty"` // names or URLs, in build order
+	Release    *Release          `json:"release,omitempty"`
+	Slug       *Slug             `json:"slug,omitempty"`
+	Files      *Files            `json:"files,omitempty"`
+
+	// Gaps records why a part is absent. A part with no gap and no data is
+	// simply empty (an app with no add-ons).
+	Gaps map[Part]Gap `json:"gaps,omitempty"`
+}
+
+// App is the app's own record.
+type App struct {
+	Name        string `json:"name"`
+	ID          string `json:"id,omitempty"`
+	Stack       string `json:"stack,omitempty"`
+	BuildStack  string `json:"build_stack,omitempty"`
+	Region      string `json:"region,omitempty"`
+	Generation  string `json:"generation,omitempty"` // cedar or fir
+	Team        string `json:"team,omitempty"`
+	Space       string `json:"space,omitempty"`
+	ACM         bool   `json:"acm,omitempty"`
+	Maintenance bool   `json:"maintenance,omitempty"`
+	WebURL      string `json:"web_url,omitempty"`
+	Stage       string `json:"stage,omitempty"` // pipeline stage, when known
+}
+
+// Process is one process type of the formation.
+type Process struct {
+	Type     string `json:"type"`
+	Command  string `json:"command"`
+	Quantity int    `json:"quantity"`
+	Size     string `json:"size"`
+}
+
+// Dyno is one running dyno.
+type Dyno struct {
+	Name  string `json:"name"`
+	Type  string `json:"type"`
+	State string `json:"state"`
+	Size  string `json:"size"`
+}
+
+// Addon is one add-on attached to the app.
+type Addon struct {
+	Name       string   `json:"name"`
+	Service    string   `json:"service"` // heroku-postgresql
+	Plan       string   `json:"plan"`    // heroku-postgresql:essential-0
+	State      string   `json:"state,omitempty"`
+	ConfigVars []string `json:"config_vars,omitempty"` // names only
+}
+
+// Release is the app's current release.
+type Release struct {
+	Version int    `json:"version"`
+	ID      string `json:"id,omitempty"`
+	Status  string `json:"status,omitempty"`
+	SlugID  string `json:"slug_id,omitempty"`
+}
+
+// Slug is the current release's slug metadata. The blob URL is a credential
+// and is deliberately not part of the snapshot.
+type Slug struct {
+	ID           string            `json:"id"`
+	ProcessTypes map[string]string `json:"process_types,omitempty"`
+	Stack        string            `json:"stack,omitempty"`
+	Size         int64             `json:"size,omitempty"`
+}
+
+// Files are the small files picked out of a slug tarball or a local checkout,
+// keyed by path relative to the app root ("Procfile", "app/config.py").
+type Files struct {
+	Origin  string            `json:"origin"` // "slug" or "dir"
+	Entries map[string][]byte `json:"entries,omitempty"`
+	// Skipped lists entries passed over (hostile paths, links, over the caps),
+	// with the reason, so checks and users can tell "absent" from "not read".
+	Skipped []string `json:"skipped,omitempty"`
+	// Noted lists paths that were seen but deliberately not read: secrets
+	// such as ".env", and directories such as ".git/" whose presence matters.
+	Noted []string `json:"noted,omitempty"`
+}
+
+// Get returns a file's content and whether it was picked.
+func (f *Files) Get(path string) ([]byte, bool) {
+	if f == nil {
+		return nil, false
+	}
+	b, ok := f.Entries[path]
+	return b, ok
+}
+
+// Paths returns the picked paths in sorted order.
+func (f *Files) Paths() []string {
+	if f == nil {
+		return nil
+	}
+	out := make([]string, 0, len(f.Entries))
+	for p := range f.Entries {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Gap says why a part of the snapshot is absent. Failed distinguishes "could
+// not be fetched" (checks report error) from "does not apply" (checks skip).
+type Gap struct {
+	Reason string `json:"reason"`
+	Failed bool   `json:"failed,omitempty"`
+}
+
+// SetGap records that part is absent for reason.
+func (s *Snapshot) SetGap(p Part, reason string, failed bool) {
+	if s.Gaps == nil {
+		s.Gaps = map[Part]Gap{}
+	}
+	s.Gaps[p] = Gap{Reason: reason, Failed: failed}
+}
+
+// Process returns the formation entry of the given type, if any.
+func (s *Snapshot) Process(typ string) (Process, bool) {
+	for _, p := range s.Formation {
+		if p.Type == typ {
+			return p, true
+		}
+	}
+	return Process{}, false
+}
