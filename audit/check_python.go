@@ -1,0 +1,191 @@
+package audit
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+var pythonRuntime = Check{
+	ID:       "python-runtime",
+	Title:    "A supported Python version is pinned",
+	Severity: High,
+	Rationale: "End-of-life Python versions get no security fixes and the Heroku Python buildpack " +
+		"refuses to build them; an unpinned version changes under the app at the next build.",
+	Remediation: "Pin a supported minor version in .python-version (for example `3.13`) and delete runtime.txt.",
+	Reads:       []Part{PartFiles},
+	Run:         runPythonRuntime,
+}
+
+// pythonSupport is the Python buildpack's support table as of v351
+// (2026-08-18, lib/python_version.sh). Minors not listed and older than the
+// oldest are end of life.
+type pythonMinor struct {
+	Minor      int // the 3.x minor
+	LatestPat  int
+	Deprecated string // removal date from the buildpack, when deprecated
+}
+
+var pythonMinors = []pythonMinor{
+	{Minor: 14, LatestPat: 7},
+	{Minor: 13, LatestPat: 15},
+	{Minor: 12, LatestPat: 14},
+	{Minor: 11, LatestPat: 16},
+	{Minor: 10, LatestPat: 21, Deprecated: "2027-01-06"},
+}
+
+const pythonTableAsOf = "heroku-buildpack-python v351, 2026-08-18"
+
+// pyVersion is a parsed Python version pin.
+type pyVersion struct {
+	Major, Minor, Patch int
+	HasPatch            bool
+}
+
+func (v pyVersion) String() string {
+	if v.HasPatch {
+		return fmt.Sprintf("%d.%d.%d", v.Major, v.Minor, v.Patch)
+	}
+	return fmt.Sprintf("%d.%d", v.Major, v.Minor)
+}
+
+var versionRe = regexp.MustCompile(`^(\d+)\.(\d+)(?:\.(\d+))?$`)
+
+func parsePyVersion(s string) (pyVersion, bool) {
+	m := versionRe.FindStringSubmatch(s)
+	if m == nil {
+		return pyVersion{}, false
+	}
+	var v pyVersion
+	v.Major, _ = strconv.Atoi(m[1])
+	v.Minor, _ = strconv.Atoi(m[2])
+	if m[3] != "" {
+		v.Patch, _ = strconv.Atoi(m[3])
+		v.HasPatch = true
+	}
+	return v, true
+}
+
+// cleanText decodes a small config file the way people save them: a UTF-8
+// BOM, CRLF line ends, stray whitespace.
+func cleanText(b []byte) string {
+	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(b) {
+		return ""
+	}
+	return strings.ReplaceAll(string(b), "\r\n", "\n")
+}
+
+// pythonPin is where the Python version comes from, in the buildpack's order.
+type pythonPin struct {
+	File    string
+	Version pyVersion
+	Problem string // why the file is unusable, when it is
+}
+
+func findPythonPin(s *Snapshot) (pythonPin, bool) {
+	if b, ok := s.Files.Get("runtime.txt"); ok {
+		t := strings.TrimSpace(cleanText(b))
+		v, ok := parsePyVersion(strings.TrimPrefix(t, "python-"))
+		if !ok || !strings.HasPrefix(t, "python-") {
+			return pythonPin{File: "runtime.txt", Problem: "runtime.txt is not of the form python-3.X or python-3.X.Y"}, true
+		}
+		return pythonPin{File: "runtime.txt", Version: v}, true
+	}
+	if b, ok := s.Files.Get(".python-version"); ok {
+		var lines []string
+		for _, l := range strings.Split(cleanText(b), "\n") {
+			l = strings.TrimSpace(l)
+			if l != "" && !strings.HasPrefix(l, "#") {
+				lines = append(lines, l)
+			}
+		}
+		switch {
+		case len(lines) == 0:
+			return pythonPin{File: ".python-version", Problem: ".python-version has no version line"}, true
+		case len(lines) > 1:
+			return pythonPin{File: ".python-version", Problem: ".python-version has more than one version line (the buildpack rejects it)"}, true
+		}
+		v, ok := parsePyVersion(lines[0])
+		if !ok {
+			return pythonPin{File: ".python-version", Problem: ".python-version must hold a version like 3.13 or 3.13.1 (no python- prefix)"}, true
+		}
+		return pythonPin{File: ".python-version", Version: v}, true
+	}
+	if b, ok := s.Files.Get("Pipfile.lock"); ok {
+		var lock struct {
+			Meta struct {
+				Requires struct {
+					Full string `json:"python_full_version"`
+					Ver  string `json:"python_version"`
+				} `json:"requires"`
+			} `json:"_meta"`
+		}
+		if json.Unmarshal(b, &lock) == nil {
+			for _, raw := range []string{lock.Meta.Requires.Full, lock.Meta.Requires.Ver} {
+				if raw == "" {
+					continue
+				}
+				if v, ok := parsePyVersion(raw); ok {
+					return pythonPin{File: "Pipfile.lock", Version: v}, true
+				}
+				return pythonPin{File: "Pipfile.lock", Problem: "Pipfile.lock's python version is not of the form 3.X or 3.X.Y"}, true
+			}
+		}
+	}
+	return pythonPin{}, false
+}
+
+func runPythonRuntime(s *Snapshot) Outcome {
+	pin, ok := findPythonPin(s)
+	fix := fmt.Sprintf("echo 3.%d > .python-version", pythonMinors[0].Minor)
+	if !ok {
+		return Warnf("no Python version pinned: builds use the cached or default version, which changes under the app").
+			With("none of runtime.txt, .python-version, Pipfile.lock found in the "+s.filesOrigin()).
+			Fix("%s && git add .python-version", fix)
+	}
+	if pin.Problem != "" {
+		return Failf("%s", pin.Problem).With(pin.File).Fix("%s", fix)
+	}
+	v := pin.Version
+	ev := fmt.Sprintf("%s pins %s", pin.File, v)
+	if v.Major != 3 || v.Minor <= 9 {
+		return Failf("Python %s is end of life: no security fixes, and the buildpack no longer builds it", v).
+			With(ev).Fix("%s (and test the app on it)", fix)
+	}
+	var info *pythonMinor
+	for i := range pythonMinors {
+		if pythonMinors[i].Minor == v.Minor {
+			info = &pythonMinors[i]
+		}
+	}
+	if info == nil {
+		return Warnf("Python %s is newer than the auditor's support table (%s): check the buildpack supports it", v, pythonTableAsOf).With(ev).
+			Fix("confirm 3.%d in the Python buildpack's changelog, or pin 3.%d, the newest this auditor knows", v.Minor, pythonMinors[0].Minor)
+	}
+	var warns []string
+	var fixes []string
+	if info.Deprecated != "" {
+		warns = append(warns, fmt.Sprintf("Python 3.%d is deprecated and leaves the buildpack on %s", v.Minor, info.Deprecated))
+		fixes = append(fixes, fix)
+	}
+	if pin.File == "runtime.txt" {
+		warns = append(warns, "runtime.txt is deprecated")
+		fixes = append(fixes, fmt.Sprintf("git rm runtime.txt && echo %d.%d > .python-version", v.Major, v.Minor))
+	}
+	if v.HasPatch && v.Patch < info.LatestPat {
+		warns = append(warns, fmt.Sprintf("patch %s is older than 3.%d.%d (missing security fixes)", v, v.Minor, info.LatestPat))
+		fixes = append(fixes, fmt.Sprintf("pin 3.%d in %s to get the latest patch at each build", v.Minor, pin.File))
+	}
+	if pin.File == "Pipfile.lock" && len(warns) == 0 {
+		return Passf("Python %s (supported) pinned in Pipfile.lock", v).With(ev)
+	}
+	if len(warns) > 0 {
+		return Warnf("%s", strings.Join(warns, "; ")).With(ev).Fix("%s", strings.Join(fixes, "; "))
+	}
+	return Passf("Python %s is supported and pinned in %s", v, pin.File).With(ev)
+}

@@ -1,0 +1,147 @@
+package audit
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/herokuaudit/herokuaudit/audit/gunicorn"
+	"github.com/herokuaudit/herokuaudit/audit/procfile"
+)
+
+// proc is a process type's command with where it was read from, so evidence
+// can point at it ("formation web command", "Procfile line 3").
+type proc struct {
+	Type     string
+	Command  string
+	Where    string
+	Quantity int
+	Size     string
+}
+
+// processes returns the app's process types from the most authoritative
+// source available. A local checkout (--dir) is what is about to ship, so its
+// Procfile wins; otherwise the formation (what runs), then the slug's
+// process types, then the slug's Procfile.
+func processes(s *Snapshot) []proc {
+	fromProcfile := func() []proc {
+		data, ok := s.Files.Get("Procfile")
+		if !ok {
+			return nil
+		}
+		entries, _, err := procfile.Parse(data)
+		if err != nil {
+			return nil
+		}
+		out := make([]proc, 0, len(entries))
+		for _, e := range entries {
+			p := proc{Type: e.Type, Command: e.Command, Where: fmt.Sprintf("Procfile line %d", e.Line)}
+			if f, ok := s.Process(e.Type); ok {
+				p.Quantity, p.Size = f.Quantity, f.Size
+			}
+			out = append(out, p)
+		}
+		return out
+	}
+	if s.Files != nil && s.Files.Origin == "dir" {
+		if ps := fromProcfile(); len(ps) > 0 {
+			return ps
+		}
+	}
+	if len(s.Formation) > 0 {
+		out := make([]proc, 0, len(s.Formation))
+		for _, f := range s.Formation {
+			out = append(out, proc{Type: f.Type, Command: f.Command, Where: "formation " + f.Type + " command", Quantity: f.Quantity, Size: f.Size})
+		}
+		return out
+	}
+	if s.Slug != nil && len(s.Slug.ProcessTypes) > 0 {
+		var out []proc
+		for _, t := range sortedKeys(s.Slug.ProcessTypes) {
+			out = append(out, proc{Type: t, Command: s.Slug.ProcessTypes[t], Where: "slug process type " + t})
+		}
+		return out
+	}
+	return fromProcfile()
+}
+
+// webProcesses returns the web process, if the app has one.
+func webProcesses(s *Snapshot) []proc {
+	for _, p := range processes(s) {
+		if p.Type == "web" {
+			return []proc{p}
+		}
+	}
+	return nil
+}
+
+// analysis is a process command taken apart: the real program after
+// launchers, what kind of server it is, and gunicorn's effective settings.
+type analysis struct {
+	inv    procfile.Invocation
+	server procfile.Server
+	gun    *gunicorn.Effective // nil unless the program is gunicorn
+	err    error
+}
+
+func (p proc) analyze() analysis {
+	inv, err := procfile.Analyze(p.Command)
+	if err != nil {
+		return analysis{err: err}
+	}
+	return analysis{inv: inv, server: procfile.Classify(inv.Argv)}
+}
+
+// withGunicorn resolves gunicorn's settings with its own precedence over the
+// app's environment and files.
+func (a analysis) withGunicorn(s *Snapshot) analysis {
+	if a.err != nil || a.server.Name != "gunicorn" || len(a.inv.Argv) == 0 {
+		return a
+	}
+	eff, err := gunicorn.Resolve(gunicorn.Inputs{
+		Args: a.inv.Argv[1:],
+		Env:  s.dynoEnv(a.inv.Env),
+		ReadFile: func(path string) ([]byte, bool) {
+			return s.Files.Get(strings.TrimPrefix(path, "./"))
+		},
+	})
+	if err != nil {
+		a.err = err
+		return a
+	}
+	a.gun = &eff
+	return a
+}
+
+// dynoEnv is the environment a dyno starts with: the config vars, the
+// WEB_CONCURRENCY and GUNICORN_CMD_ARGS the Python buildpack exports when
+// the app has not set them, then the command's own assignments.
+func (s *Snapshot) dynoEnv(cmdEnv map[string]string) map[string]string {
+	env := make(map[string]string, len(s.ConfigVars)+len(cmdEnv)+2)
+	for k, v := range s.ConfigVars {
+		env[k] = v
+	}
+	if s.hasPythonBuildpack() {
+		if _, ok := env["WEB_CONCURRENCY"]; !ok {
+			if p, ok := s.Process("web"); ok {
+				if d, ok := lookupDynoSize(p.Size); ok {
+					env["WEB_CONCURRENCY"] = fmt.Sprint(d.Concurrency)
+				}
+			}
+		}
+		if _, ok := env["GUNICORN_CMD_ARGS"]; !ok {
+			env["GUNICORN_CMD_ARGS"] = "--access-logfile -"
+		}
+	}
+	for k, v := range cmdEnv {
+		env[k] = v
+	}
+	return env
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
+}
+
+type gunicornValue = gunicorn.Value

@@ -1,0 +1,67 @@
+package audit
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestAuditKeepsCatalogOrderAndSurvivesPanics(t *testing.T) {
+	checks := []Check{
+		{ID: "a", Severity: High, Run: func(*Snapshot) Outcome { return Passf("ok") }},
+		{ID: "b", Severity: High, Run: func(*Snapshot) Outcome { panic("boom") }},
+		{ID: "c", Severity: Low, Reads: []Part{PartSlug}, Run: func(*Snapshot) Outcome { return Failf("never runs") }},
+		{ID: "d", Severity: Low, Reads: []Part{PartDynos}, Run: func(*Snapshot) Outcome { return Failf("never runs") }},
+		{ID: "e", Severity: Medium, Run: func(*Snapshot) Outcome { return Outcome{} }},
+	}
+	s := &Snapshot{App: App{Name: "x"}}
+	s.SetGap(PartSlug, "Fir-generation apps release OCI images, not slugs", false)
+	s.SetGap(PartDynos, "Heroku API error 500", true)
+	r := Audit(s, checks)
+	want := []struct {
+		id     string
+		status Status
+		msg    string
+	}{
+		{"a", Pass, "ok"},
+		{"b", Error, "check failed internally: boom"},
+		{"c", Skip, "Fir-generation apps release OCI images, not slugs"},
+		{"d", Error, "dynos unavailable: Heroku API error 500"},
+		{"e", Error, "check returned no verdict"},
+	}
+	if len(r.Findings) != len(want) {
+		t.Fatalf("got %d findings, want %d", len(r.Findings), len(want))
+	}
+	for i, w := range want {
+		f := r.Findings[i]
+		if f.Check != w.id || f.Status != w.status || !strings.Contains(f.Message, w.msg) {
+			t.Errorf("finding %d = %s %s %q, want %s %s %q", i, f.Check, f.Status, f.Message, w.id, w.status, w.msg)
+		}
+		if f.Evidence == nil {
+			t.Errorf("finding %s: evidence must be an empty list, not nil", f.Check)
+		}
+	}
+	if r.Score != 100 || r.Grade != "A" || r.App != "x" {
+		t.Errorf("result = %d %s %s", r.Score, r.Grade, r.App)
+	}
+}
+
+func TestCatalogMetadata(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range Catalog() {
+		t.Run(c.ID, func(t *testing.T) {
+			if c.ID == "" || c.Title == "" || c.Rationale == "" || c.Remediation == "" || c.Run == nil {
+				t.Errorf("check %+v lacks metadata", c.ID)
+			}
+			if strings.ToLower(c.ID) != c.ID || strings.ContainsAny(c.ID, " _") {
+				t.Errorf("ID %q is not kebab-case", c.ID)
+			}
+			if seen[c.ID] {
+				t.Errorf("duplicate ID %q", c.ID)
+			}
+			seen[c.ID] = true
+			if got, ok := Lookup(c.ID); !ok || got.ID != c.ID {
+				t.Errorf("Lookup(%q) failed", c.ID)
+			}
+		})
+	}
+}
