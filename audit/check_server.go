@@ -115,11 +115,11 @@ func runGunicornWorkers(s *Snapshot) Outcome {
 		}
 		switch {
 		case workers > 2*budget:
-			return Failf("%d workers on a %s dyno (%d MB): about %d MB each, the dyno will run out of memory",
+			return Failf("%d workers on %s (%d MB): about %d MB each, the dyno will run out of memory",
 				workers, size.Name, size.RAMMB, size.RAMMB/workers).With(ev...).
 				Fix("%s, and remove the explicit worker count", webConcurrencyFix(s, size))
 		case workers > budget:
-			return Warnf("%d workers on a %s dyno (%d MB) is more than the %d the buildpack budgets for its memory",
+			return Warnf("%d workers on %s (%d MB) is more than the %d the buildpack budgets for its memory",
 				workers, size.Name, size.RAMMB, budget).With(ev...).Fix("%s", webConcurrencyFix(s, size))
 		}
 	}

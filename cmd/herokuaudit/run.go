@@ -1,0 +1,289 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/herokuaudit/herokuaudit/audit"
+	"github.com/herokuaudit/herokuaudit/heroku"
+	"github.com/herokuaudit/herokuaudit/report"
+)
+
+// Exit codes are a contract: CI gates on them.
+const (
+	exitOK      = 0 // nothing at or above the gate
+	exitGate    = 1 // a finding at or above --fail-on, or a score under --fail-under
+	exitTrouble = 2 // could not audit: usage, credentials, an app that could not be fetched
+)
+
+// version is set at build time with -ldflags "-X main.version=..."; a
+// `go install`ed binary reports its module version instead.
+var version = ""
+
+func toolVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+// system is what run needs from the process, injected so tests drive the
+// whole command in-process.
+type system struct {
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	StdoutTTY      bool
+	StderrTTY      bool
+	RealSystem     bool // may read ~/.netrc and run the heroku CLI
+}
+
+// Options is everything the audit command was asked to do.
+type Options struct {
+	Apps      []string
+	Format    string
+	APIURL    string
+	FailOn    string
+	FailUnder int
+	Timeout   time.Duration
+	Fixtures  string
+	Color     bool
+}
+
+// exitError carries an exit code to the one place that maps errors to codes.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+func troublef(format string, a ...any) error {
+	return &exitError{code: exitTrouble, msg: fmt.Sprintf(format, a...)}
+}
+
+const helpExitCodes = `EXIT CODES:
+   0  nothing failed at or above --fail-on, and every score is at least --fail-under
+   1  the gate tripped: a failing check at or above --fail-on, or a score under --fail-under
+   2  could not audit: bad usage, no credentials, or an app that could not be fetched`
+
+func newApp(sys system, code *int) *cli.App {
+	var opts Options
+	app := &cli.App{
+		Name:      "herokuaudit",
+		Usage:     "audit Heroku apps against a deployment security checklist",
+		UsageText: "herokuaudit [flags] APP...\nherokuaudit --fixtures fixtures flask-insecure\nherokuaudit checks\nherokuaudit explain CHECK-ID",
+		Version:   toolVersion(),
+		Writer:    sys.Stdout,
+		ErrWriter: sys.Stderr,
+		Description: "Pulls each app's config vars, formation, dynos, add-ons, current release and slug through\n" +
+			"the Heroku Platform API (read-only), runs the check catalog and prints a scored, graded report.\n" +
+			"The token comes from HEROKU_API_KEY, ~/.netrc (machine api.heroku.com) or `heroku auth:token`.",
+		HideHelpCommand:       true,
+		CustomAppHelpTemplate: cli.AppHelpTemplate + "\n" + helpExitCodes + "\n",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "output format: " + strings.Join(report.FormatNames(), ", "), Destination: &opts.Format},
+			&cli.StringFlag{Name: "fail-on", Value: "high", Usage: "exit 1 when a check fails at or above this severity: " + strings.Join(audit.SeverityNames(), ", ") + ", or none", Destination: &opts.FailOn},
+			&cli.IntFlag{Name: "fail-under", Value: 0, Usage: "exit 1 when an app scores below this (0-100)", Destination: &opts.FailUnder},
+			&cli.DurationFlag{Name: "timeout", Value: 2 * time.Minute, Usage: "give up on an app after this long", Destination: &opts.Timeout},
+			&cli.StringFlag{Name: "api-url", Usage: "Platform API base URL (default $HEROKU_HOST or https://api.heroku.com; http only on loopback)", Destination: &opts.APIURL},
+			&cli.StringFlag{Name: "fixtures", Usage: "serve the API from recorded fixtures in `DIR` (no account needed)", Destination: &opts.Fixtures},
+		},
+		Action: func(c *cli.Context) error {
+			opts.Apps = c.Args().Slice()
+			opts.Color = sys.StdoutTTY && sys.Getenv("NO_COLOR") == ""
+			return runAudit(c.Context, opts, sys, code)
+		},
+		Commands: []*cli.Command{
+			{
+				Name:      "checks",
+				Usage:     "list the checks with their IDs, severities and the scoring rule",
+				UsageText: "herokuaudit checks [--format table|json]",
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "table or json"},
+				},
+				Action: func(c *cli.Context) error {
+					err := report.RenderCatalog(sys.Stdout, c.String("format"), audit.Catalog(), sys.StdoutTTY && sys.Getenv("NO_COLOR") == "")
+					if err != nil {
+						return troublef("%v", err)
+					}
+					return nil
+				},
+			},
+			{
+				Name:      "explain",
+				Usage:     "show what a check reads, why it matters and how to fix it",
+				UsageText: "herokuaudit explain CHECK-ID",
+				Action: func(c *cli.Context) error {
+					if c.NArg() != 1 {
+						return troublef("explain takes one check ID (see herokuaudit checks)")
+					}
+					chk, ok := audit.Lookup(c.Args().First())
+					if !ok {
+						return troublef("unknown check %q (see herokuaudit checks)", c.Args().First())
+					}
+					return report.Explain(sys.Stdout, chk)
+				},
+			},
+		},
+	}
+	return app
+}
+
+// run is the whole command; main only supplies the process's I/O and exits
+// with what run returns.
+func run(ctx context.Context, args []string, sys system) int {
+	code := exitOK
+	app := newApp(sys, &code)
+	if err := app.RunContext(ctx, args); err != nil {
+		var ee *exitError
+		if errors.As(err, &ee) {
+			if ee.msg != "" {
+				fmt.Fprintf(sys.Stderr, "herokuaudit: %s\n", ee.msg)
+			}
+			return ee.code
+		}
+		// urfave/cli's own usage errors (unknown flag, bad value)
+		fmt.Fprintf(sys.Stderr, "herokuaudit: %v\n", err)
+		return exitTrouble
+	}
+	return code
+}
+
+// gate returns the threshold severity, or -1 for "none".
+func parseGate(s string) (audit.Severity, error) {
+	if strings.EqualFold(strings.TrimSpace(s), "none") {
+		return -1, nil
+	}
+	return audit.ParseSeverity(s)
+}
+
+func runAudit(ctx context.Context, opts Options, sys system, code *int) error {
+	renderer, err := report.Lookup(opts.Format)
+	if err != nil {
+		return troublef("%v", err)
+	}
+	gate, err := parseGate(opts.FailOn)
+	if err != nil {
+		return troublef("--fail-on: %v", err)
+	}
+	if opts.FailUnder < 0 || opts.FailUnder > 100 {
+		return troublef("--fail-under must be between 0 and 100")
+	}
+	if len(opts.Apps) == 0 {
+		return troublef("no app given: herokuaudit [flags] APP... (flags go before the apps; see --help)")
+	}
+	for _, a := range opts.Apps {
+		if strings.HasPrefix(a, "-") {
+			return troublef("flag %s after the apps: put flags before the app names", a)
+		}
+	}
+	client, err := newClient(ctx, opts, sys)
+	if err != nil {
+		return err
+	}
+
+	results := make([]audit.Result, len(opts.Apps))
+	var g errgroup.Group
+	g.SetLimit(4)
+	for i, app := range opts.Apps {
+		g.Go(func() error {
+			actx, cancel := context.WithTimeout(ctx, opts.Timeout)
+			defer cancel()
+			snap, err := client.Snapshot(actx, app)
+			if err != nil {
+				results[i] = audit.Failed(app, err)
+				return nil
+			}
+			results[i] = audit.Audit(snap, audit.Catalog())
+			return nil
+		})
+	}
+	_ = g.Wait() // per-app errors are recorded in results, never returned
+
+	rep := report.Report{Tool: report.Tool{Name: "herokuaudit", Version: toolVersion()}, Results: results, Color: opts.Color}
+	if err := renderer.Render(sys.Stdout, rep); err != nil {
+		return troublef("writing the report: %v", err)
+	}
+	*code = exitCode(results, gate, opts.FailUnder)
+	for _, r := range results {
+		if r.Error != "" {
+			fmt.Fprintf(sys.Stderr, "herokuaudit: %s\n", r.Error)
+		}
+	}
+	if ctx.Err() != nil {
+		return troublef("interrupted")
+	}
+	return nil
+}
+
+// exitCode applies the gate: trouble beats a tripped gate, because an app
+// that could not be audited cannot be said to pass.
+func exitCode(results []audit.Result, gate audit.Severity, failUnder int) int {
+	code := exitOK
+	for _, r := range results {
+		if r.Error != "" {
+			return exitTrouble
+		}
+		if r.Score < failUnder {
+			code = exitGate
+		}
+		for _, f := range r.Findings {
+			if gate >= 0 && f.Status == audit.Fail && f.Severity >= gate {
+				code = exitGate
+			}
+		}
+	}
+	return code
+}
+
+// auditor is what the audit needs from the API side.
+type auditor interface {
+	Snapshot(ctx context.Context, app string) (*audit.Snapshot, error)
+}
+
+func newClient(ctx context.Context, opts Options, sys system) (auditor, error) {
+	hopts := heroku.Options{UserAgent: "herokuaudit/" + toolVersion()}
+	if opts.Fixtures != "" {
+		if st, err := os.Stat(opts.Fixtures); err != nil || !st.IsDir() {
+			return nil, troublef("--fixtures %s: not a directory", opts.Fixtures)
+		}
+		c, err := heroku.NewFixtures(opts.Fixtures, hopts)
+		if err != nil {
+			return nil, troublef("%v", err)
+		}
+		return c, nil
+	}
+	url, err := heroku.APIURL(opts.APIURL, sys.Getenv)
+	if err != nil {
+		return nil, troublef("%v", err)
+	}
+	env := heroku.DefaultEnv()
+	env.Getenv = sys.Getenv
+	if !sys.RealSystem {
+		// tests: no ~/.netrc and no heroku CLI from the developer's machine
+		env.Home = ""
+		env.LookPath = func(string) (string, error) { return "", errors.New("not found") }
+	}
+	token, _, err := heroku.FindToken(ctx, env)
+	if err != nil {
+		return nil, troublef("%v", err)
+	}
+	hopts.Token, hopts.URL = token, url
+	c, err := heroku.New(hopts)
+	if err != nil {
+		return nil, troublef("%v", err)
+	}
+	return c, nil
+}

@@ -1,0 +1,234 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/herokuaudit/herokuaudit/heroku/fixture"
+	"github.com/herokuaudit/herokuaudit/report"
+)
+
+const fixturesDir = "../../fixtures"
+
+// runCLI runs the whole command in-process, as a user would from a shell.
+func runCLI(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), append([]string{"herokuaudit"}, args...), system{
+		Stdout: &out,
+		Stderr: &errb,
+		Getenv: func(k string) string { return env[k] },
+	})
+	return code, out.String(), errb.String()
+}
+
+func TestAuditFixtures(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		wantCode   int
+		wantOut    []string
+		wantErr    string
+		wantNoErr  bool
+		wantNotOut []string
+	}{
+		{name: "clean app passes the gate", args: []string{"--fixtures", fixturesDir, "flask-secure"}, wantCode: 0,
+			wantOut: []string{"flask-secure  score 100/100  grade A", "debug-mode", "python-runtime"}, wantNoErr: true},
+		{name: "insecure app trips the gate", args: []string{"--fixtures", fixturesDir, "flask-insecure"}, wantCode: 1,
+			wantOut: []string{"grade F", "heroku config:unset DEBUG -a flask-insecure"}, wantNoErr: true},
+		{name: "gate off", args: []string{"--fixtures", fixturesDir, "--fail-on", "none", "flask-insecure"}, wantCode: 0},
+		{name: "gate at critical still trips on debug", args: []string{"--fixtures", fixturesDir, "--fail-on", "critical", "flask-insecure"}, wantCode: 1},
+		{name: "fail-under trips on a score", args: []string{"--fixtures", fixturesDir, "--fail-on", "none", "--fail-under", "50", "flask-insecure"}, wantCode: 1},
+		{name: "fail-under passes a clean app", args: []string{"--fixtures", fixturesDir, "--fail-under", "90", "flask-secure"}, wantCode: 0},
+		{name: "missing app is trouble, others still reported", args: []string{"--fixtures", fixturesDir, "flask-secure", "no-such-app"}, wantCode: 2,
+			wantOut: []string{"flask-secure", "no-such-app"}, wantErr: `herokuaudit: app "no-such-app": not found (or no access)`},
+		{name: "several apps summary", args: []string{"--fixtures", fixturesDir, "flask-secure", "flask-insecure"}, wantCode: 1,
+			wantOut: []string{"GRADE", "flask-insecure", "flask-secure"}},
+		{name: "unknown format", args: []string{"--fixtures", fixturesDir, "-f", "xml", "flask-secure"}, wantCode: 2, wantErr: `unknown format "xml"`},
+		{name: "bad fail-on", args: []string{"--fixtures", fixturesDir, "--fail-on", "severe", "flask-secure"}, wantCode: 2, wantErr: "--fail-on"},
+		{name: "no app", args: []string{"--fixtures", fixturesDir}, wantCode: 2, wantErr: "no app given"},
+		{name: "flag after apps", args: []string{"--fixtures", fixturesDir, "flask-secure", "--format", "json"}, wantCode: 2, wantErr: "put flags before the app names"},
+		{name: "unknown flag", args: []string{"--nope", "x"}, wantCode: 2, wantErr: "flag provided but not defined"},
+		{name: "fixtures dir missing", args: []string{"--fixtures", "does-not-exist", "x"}, wantCode: 2, wantErr: "not a directory"},
+		{name: "no credentials", args: []string{"myapp"}, wantCode: 2, wantErr: "HEROKU_API_KEY"},
+		{name: "http API on a public host refused", args: []string{"--api-url", "http://api.example.com", "myapp"}, wantCode: 2, wantErr: "http"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, nil, tt.args...)
+			if code != tt.wantCode {
+				t.Errorf("exit code = %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.wantCode, out, errOut)
+			}
+			for _, w := range tt.wantOut {
+				if !strings.Contains(out, w) {
+					t.Errorf("stdout lacks %q:\n%s", w, out)
+				}
+			}
+			if tt.wantErr != "" && !strings.Contains(errOut, tt.wantErr) {
+				t.Errorf("stderr lacks %q:\n%s", tt.wantErr, errOut)
+			}
+			if tt.wantNoErr && errOut != "" {
+				t.Errorf("unexpected stderr: %s", errOut)
+			}
+			if strings.Count(strings.TrimSpace(errOut), "\n") > 2 {
+				t.Errorf("errors must be short lines, got:\n%s", errOut)
+			}
+		})
+	}
+}
+
+func TestJSONContract(t *testing.T) {
+	code, out, _ := runCLI(t, nil, "--fixtures", fixturesDir, "-f", "json", "flask-insecure", "no-such-app")
+	if code != 2 {
+		t.Fatalf("exit code = %d, want 2", code)
+	}
+	var doc struct {
+		SchemaVersion int `json:"schema_version"`
+		Tool          struct{ Name, Version string }
+		Apps          []struct {
+			App      string
+			Score    int
+			Grade    string
+			Error    string
+			Findings []struct {
+				Check, Status, Severity, Title, Message, Remediation string
+				Evidence                                             []string
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out)
+	}
+	if doc.SchemaVersion != 1 || doc.Tool.Name != "herokuaudit" || len(doc.Apps) != 2 {
+		t.Fatalf("unexpected document head: %+v", doc)
+	}
+	a := doc.Apps[0]
+	if a.App != "flask-insecure" || a.Error != "" || a.Grade != "F" {
+		t.Errorf("first app = %s %q %s", a.App, a.Error, a.Grade)
+	}
+	ids := []string{}
+	for _, f := range a.Findings {
+		ids = append(ids, f.Check)
+	}
+	want := "debug-mode secret-key web-server gunicorn-workers postgres-ssl python-runtime"
+	if got := strings.Join(ids, " "); !strings.HasPrefix(got, want) {
+		t.Errorf("findings are not in catalog order: %s", got)
+	}
+	if b := doc.Apps[1]; b.App != "no-such-app" || !strings.Contains(b.Error, "not found") || len(b.Findings) != 0 {
+		t.Errorf("failed app = %+v", b)
+	}
+}
+
+// secretMarkers returns every string that must never be printed: each
+// fixture config var value that carries the FIXTURESECRET marker, the marker
+// itself, and the presigned-URL stand-in the fake API puts in slug URLs.
+func secretMarkers(t *testing.T) []string {
+	t.Helper()
+	markers := []string{"FIXTURESECRET", "fixture-secret", "X-Amz-Signature"}
+	files, _ := filepath.Glob(filepath.Join(fixturesDir, "apps", "*", "config-vars.json"))
+	if len(files) == 0 {
+		t.Fatal("no fixture config vars found")
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var vars map[string]*string
+		if err := json.Unmarshal(data, &vars); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for _, v := range vars {
+			if v != nil && strings.Contains(*v, "FIXTURESECRET") {
+				markers = append(markers, *v)
+			}
+		}
+	}
+	return markers
+}
+
+func TestNoSecretsInAnyFormat(t *testing.T) {
+	markers := secretMarkers(t)
+	apps := []string{"flask-secure", "flask-insecure", "flask-staging", "flask-production", "no-such-app"}
+	for _, format := range report.FormatNames() {
+		t.Run(format, func(t *testing.T) {
+			_, out, errOut := runCLI(t, nil, append([]string{"--fixtures", fixturesDir, "-f", format}, apps...)...)
+			for _, m := range markers {
+				if strings.Contains(out, m) || strings.Contains(errOut, m) {
+					t.Errorf("a secret (%d chars, starting %.4q) appears in the %s output", len(m), m, format)
+				}
+			}
+		})
+	}
+}
+
+// TestAgainstFakeAPI drives the real client over HTTP with a token, as a
+// user with HEROKU_API_KEY and --api-url would.
+func TestAgainstFakeAPI(t *testing.T) {
+	const token = "tok-FIXTURESECRET-0123456789"
+	fixtures := fixture.Handler(fixturesDir)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/apps/unauthorized", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		w.Write([]byte(`{"id":"unauthorized","message":"Invalid credentials provided."}`))
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/apps/") && r.Header.Get("Authorization") != "Bearer "+token {
+			http.Error(w, `{"id":"unauthorized","message":"no token"}`, http.StatusUnauthorized)
+			return
+		}
+		fixtures.ServeHTTP(w, r)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	env := map[string]string{"HEROKU_API_KEY": token}
+
+	code, out, errOut := runCLI(t, env, "--api-url", srv.URL, "flask-secure")
+	if code != 0 || !strings.Contains(out, "grade A") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, _, errOut = runCLI(t, env, "--api-url", srv.URL, "unauthorized")
+	if code != 2 || !strings.Contains(errOut, `app "unauthorized": unauthorized`) {
+		t.Errorf("401: exit %d, stderr %q", code, errOut)
+	}
+	if strings.Contains(errOut, token) {
+		t.Error("the token appears in an error")
+	}
+	// HEROKU_HOST is honoured like the Heroku CLI does
+	env["HEROKU_HOST"] = srv.URL
+	if code, _, errOut := runCLI(t, env, "flask-secure"); code != 0 {
+		t.Errorf("HEROKU_HOST: exit %d: %s", code, errOut)
+	}
+}
+
+func TestChecksAndExplain(t *testing.T) {
+	code, out, _ := runCLI(t, nil, "checks")
+	if code != 0 || !strings.Contains(out, "gunicorn-workers") || !strings.Contains(out, "critical") {
+		t.Errorf("checks: exit %d\n%s", code, out)
+	}
+	code, out, _ = runCLI(t, nil, "checks", "-f", "json")
+	var cat struct{ Checks []struct{ ID string } }
+	if code != 0 || json.Unmarshal([]byte(out), &cat) != nil || len(cat.Checks) < 6 {
+		t.Errorf("checks json: exit %d\n%s", code, out)
+	}
+	code, out, _ = runCLI(t, nil, "explain", "postgres-ssl")
+	if code != 0 || !strings.Contains(out, "sslmode") {
+		t.Errorf("explain: exit %d\n%s", code, out)
+	}
+	code, _, errOut := runCLI(t, nil, "explain", "nope")
+	if code != 2 || !strings.Contains(errOut, `unknown check "nope"`) {
+		t.Errorf("explain nope: exit %d %q", code, errOut)
+	}
+	code, out, _ = runCLI(t, nil, "--help")
+	if code != 0 || !strings.Contains(out, "EXIT CODES") || !strings.Contains(out, "--fail-on") {
+		t.Errorf("help: exit %d\n%s", code, out)
+	}
+}
