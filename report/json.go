@@ -1,0 +1,136 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+
+	"github.com/herokuaudit/herokuaudit/audit"
+)
+
+// SchemaVersion is the version of the JSON contract. Adding a key keeps it;
+// renaming, removing or retyping one bumps it.
+const SchemaVersion = 1
+
+// The wire types are the contract, kept apart from the audit types so audit
+// can change shape without anyone's JSON changing. Every key is always
+// present: no omitempty, evidence and findings are arrays, never null.
+
+type jsonReport struct {
+	SchemaVersion int       `json:"schema_version"`
+	Tool          jsonTool  `json:"tool"`
+	Apps          []jsonApp `json:"apps"`
+}
+
+type jsonTool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+type jsonApp struct {
+	App      string        `json:"app"`
+	Score    int           `json:"score"`
+	Grade    string        `json:"grade"`
+	Error    string        `json:"error"`
+	Findings []jsonFinding `json:"findings"`
+}
+
+type jsonFinding struct {
+	Check       string   `json:"check"`
+	Status      string   `json:"status"`
+	Severity    string   `json:"severity"`
+	Title       string   `json:"title"`
+	Message     string   `json:"message"`
+	Evidence    []string `json:"evidence"`
+	Remediation string   `json:"remediation"`
+}
+
+type jsonCatalog struct {
+	SchemaVersion int         `json:"schema_version"`
+	Checks        []jsonCheck `json:"checks"`
+	Scoring       string      `json:"scoring"`
+}
+
+type jsonCheck struct {
+	ID          string   `json:"id"`
+	Title       string   `json:"title"`
+	Severity    string   `json:"severity"`
+	Rationale   string   `json:"rationale"`
+	Remediation string   `json:"remediation"`
+	Reads       []string `json:"reads"`
+}
+
+type jsonRenderer struct{}
+
+// Render writes the report as schema_version 1 JSON, apps in the order given.
+func (jsonRenderer) Render(w io.Writer, r Report) error {
+	name := r.Tool.Name
+	if name == "" {
+		name = "herokuaudit"
+	}
+	out := jsonReport{
+		SchemaVersion: SchemaVersion,
+		Tool:          jsonTool{Name: name, Version: r.Tool.Version},
+		Apps:          make([]jsonApp, 0, len(r.Results)),
+	}
+	for _, res := range r.Results {
+		app := jsonApp{
+			App:      res.App,
+			Score:    res.Score,
+			Grade:    res.Grade,
+			Error:    res.Error,
+			Findings: make([]jsonFinding, 0, len(res.Findings)),
+		}
+		for _, f := range res.Findings {
+			app.Findings = append(app.Findings, jsonFinding{
+				Check:       f.Check,
+				Status:      string(f.Status),
+				Severity:    f.Severity.String(),
+				Title:       f.Title,
+				Message:     f.Message,
+				Evidence:    append(make([]string, 0, len(f.Evidence)), f.Evidence...),
+				Remediation: f.Remediation,
+			})
+		}
+		out.Apps = append(out.Apps, app)
+	}
+	return writeJSON(w, out)
+}
+
+func catalogJSON(checks []audit.Check) jsonCatalog {
+	out := jsonCatalog{
+		SchemaVersion: SchemaVersion,
+		Checks:        make([]jsonCheck, 0, len(checks)),
+		Scoring:       audit.ScoringRule,
+	}
+	for _, c := range checks {
+		reads := make([]string, 0, len(c.Reads))
+		for _, p := range c.Reads {
+			reads = append(reads, string(p))
+		}
+		out.Checks = append(out.Checks, jsonCheck{
+			ID:          c.ID,
+			Title:       c.Title,
+			Severity:    c.Severity.String(),
+			Rationale:   c.Rationale,
+			Remediation: c.Remediation,
+			Reads:       reads,
+		})
+	}
+	return out
+}
+
+// writeJSON indents by two spaces and ends with a newline. HTML escaping is
+// off: `<`, `>` and `&` in commands read better as themselves, and the
+// output is never embedded in a page.
+func writeJSON(w io.Writer, v any) error {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}

@@ -1,0 +1,234 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/herokuaudit/herokuaudit/audit"
+)
+
+// Widths keep a table within about 120 columns: messages wrap, the fleet
+// summary's WORST column is cut short (the detail block has it whole).
+const (
+	messageWidth = 60 // the MESSAGE column of an app's table
+	appWidth     = 30 // Heroku app names are at most 30 characters
+	worstWidth   = 46 // the WORST column of the fleet summary
+	titleWidth   = 70 // the TITLE column of the catalog
+	proseWidth   = 80 // free text: the scoring rule, explain
+)
+
+type tableRenderer struct{}
+
+// Render writes one app's detail block, or for several apps a summary table
+// worst first (and, with Details, every app's block after it). The output is
+// built whole and written once, so a failed write leaves no half table.
+func (tableRenderer) Render(w io.Writer, r Report) error {
+	var b bytes.Buffer
+	p := palette(r.Color)
+	switch len(r.Results) {
+	case 0:
+		b.WriteString("no apps audited\n")
+	case 1:
+		if err := writeApp(&b, r.Results[0], p); err != nil {
+			return err
+		}
+	default:
+		ordered := worstFirst(r.Results)
+		if err := writeFleet(&b, ordered, p); err != nil {
+			return err
+		}
+		if r.Details {
+			for _, res := range ordered {
+				b.WriteByte('\n')
+				if err := writeApp(&b, res, p); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// writeApp writes the header line, the findings table, the evidence and fix
+// of everything that needs attention, and the status counts.
+func writeApp(b *bytes.Buffer, res audit.Result, p palette) error {
+	app := p.paint(sgrBold, clean(res.App, false))
+	if res.Error != "" {
+		fmt.Fprintf(b, "%s  %s %s\n", app, p.paint(sgrMagenta, "error:"), clean(res.Error, false))
+		return nil
+	}
+	fmt.Fprintf(b, "%s  score %d/100  grade %s\n", app, res.Score, p.paint(gradeColor(res.Grade), clean(res.Grade, false)))
+	if len(res.Findings) == 0 {
+		b.WriteString("  no checks ran\n")
+		return nil
+	}
+	b.WriteByte('\n')
+
+	rows := make([][]string, 0, len(res.Findings))
+	for _, f := range res.Findings {
+		rows = append(rows, []string{
+			clean(f.Check, false),
+			p.paint(statusColor(f.Status), clean(string(f.Status), false)),
+			f.Severity.String(),
+			strings.Join(wrap(clean(f.Message, true), messageWidth), "\n"),
+		})
+	}
+	if err := writeTable(b, []string{"CHECK", "STATUS", "SEVERITY", "MESSAGE"}, rows); err != nil {
+		return err
+	}
+
+	attention := false
+	for _, f := range res.Findings {
+		if f.Status == audit.Pass || f.Status == audit.Skip {
+			continue
+		}
+		if !attention {
+			b.WriteByte('\n')
+			attention = true
+		}
+		writeAttention(b, f, p)
+	}
+
+	c := countStatuses(res.Findings)
+	fmt.Fprintf(b, "\n%s, %s, %s, %s, %s\n",
+		paintCount(p, c.fail, sgrRed, fmt.Sprintf("%d failed", c.fail)),
+		paintCount(p, c.warn, sgrYellow, plural(c.warn, "warning", "warnings")),
+		paintCount(p, c.pass, sgrGreen, fmt.Sprintf("%d passed", c.pass)),
+		paintCount(p, c.skip, sgrDim, fmt.Sprintf("%d skipped", c.skip)),
+		paintCount(p, c.errs, sgrMagenta, plural(c.errs, "error", "errors")))
+	return nil
+}
+
+// writeAttention writes one finding that needs attention:
+//
+//	✗ check-id: the one piece of evidence
+//	! check-id:
+//	    first piece of evidence
+//	    second piece
+//	  fix: the command
+//
+// With no evidence at all, the message stands in for it.
+func writeAttention(b *bytes.Buffer, f audit.Finding, p palette) {
+	mark := p.paint(statusColor(f.Status), statusMark(f.Status))
+	id := clean(f.Check, false)
+	switch len(f.Evidence) {
+	case 0:
+		fmt.Fprintf(b, "  %s %s: %s\n", mark, id, clean(f.Message, false))
+	case 1:
+		fmt.Fprintf(b, "  %s %s: %s\n", mark, id, clean(f.Evidence[0], false))
+	default:
+		fmt.Fprintf(b, "  %s %s:\n", mark, id)
+		for _, e := range f.Evidence {
+			fmt.Fprintf(b, "      %s\n", clean(e, false))
+		}
+	}
+	if fix := strings.TrimSpace(f.Remediation); fix != "" {
+		// Commands are not re-wrapped (a wrapped command no longer pastes);
+		// their own line breaks are kept and aligned under the first line.
+		lines := strings.Split(clean(fix, true), "\n")
+		fmt.Fprintf(b, "    %s %s\n", p.paint(sgrDim, "fix:"), lines[0])
+		for _, l := range lines[1:] {
+			fmt.Fprintf(b, "         %s\n", l)
+		}
+	}
+}
+
+func paintCount(p palette, n int, code, s string) string {
+	if n == 0 {
+		return s
+	}
+	return p.paint(code, s)
+}
+
+// writeFleet writes the summary table of several apps, in the order given.
+func writeFleet(b *bytes.Buffer, results []audit.Result, p palette) error {
+	rows := make([][]string, 0, len(results))
+	for _, res := range results {
+		app := strings.Join(wrap(clean(res.App, false), appWidth), "\n")
+		if res.Error != "" {
+			rows = append(rows, []string{app, p.paint(sgrMagenta, "-"), "-", "-", "-", "-",
+				p.paint(sgrMagenta, "error:") + " " + truncate(clean(res.Error, false), worstWidth-len("error: "))})
+			continue
+		}
+		worst := "-"
+		if f, ok := worstFail(res.Findings); ok {
+			id := clean(f.Check, false)
+			worst = id + ": " + truncate(clean(f.Message, false), max(worstWidth-len(id)-2, 10))
+		}
+		rows = append(rows, []string{
+			app,
+			p.paint(gradeColor(res.Grade), clean(res.Grade, false)),
+			strconv.Itoa(res.Score),
+			strconv.Itoa(failsBySeverity(res.Findings, audit.Critical)),
+			strconv.Itoa(failsBySeverity(res.Findings, audit.High)),
+			strconv.Itoa(failsBySeverity(res.Findings, audit.Medium)),
+			worst,
+		})
+	}
+	return writeTable(b, []string{"APP", "GRADE", "SCORE", "CRITICAL", "HIGH", "MEDIUM", "WORST"}, rows)
+}
+
+// writeCatalogTable writes the check list of `herokuaudit checks`.
+func writeCatalogTable(b *bytes.Buffer, checks []audit.Check, p palette) error {
+	rows := make([][]string, 0, len(checks))
+	for _, c := range checks {
+		rows = append(rows, []string{
+			clean(c.ID, false),
+			p.paint(severityColor(c.Severity), c.Severity.String()),
+			strings.Join(wrap(clean(c.Title, true), titleWidth), "\n"),
+		})
+	}
+	if err := writeTable(b, []string{"ID", "SEVERITY", "TITLE"}, rows); err != nil {
+		return err
+	}
+	b.WriteByte('\n')
+	for _, l := range wrap(audit.ScoringRule, proseWidth) {
+		b.WriteString(l + "\n")
+	}
+	return nil
+}
+
+// writeTable is the one place tablewriter is driven. The style is
+// borderless with a light rule under the header: it reads in a terminal and
+// survives CI logs. Cells arrive already wrapped (tablewriter would let long
+// words overflow, or break every word), so tablewriter only aligns.
+func writeTable(b *bytes.Buffer, header []string, rows [][]string) error {
+	var out bytes.Buffer
+	t := tablewriter.NewTable(&out,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
+			Borders: tw.BorderNone,
+			Symbols: tw.NewSymbols(tw.StyleLight),
+			Settings: tw.Settings{
+				Lines:      tw.Lines{ShowTop: tw.Off, ShowBottom: tw.Off, ShowHeaderLine: tw.On, ShowFooterLine: tw.Off},
+				Separators: tw.Separators{BetweenColumns: tw.Off, BetweenRows: tw.Off},
+			},
+		})),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithRowAlignment(tw.AlignLeft),
+		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+	)
+	t.Header(header)
+	if err := t.Bulk(rows); err != nil {
+		return fmt.Errorf("table: %w", err)
+	}
+	if err := t.Render(); err != nil {
+		return fmt.Errorf("table: %w", err)
+	}
+	// Padding leaves trailing blanks on every line; they only add noise to
+	// logs and golden files.
+	for line := range strings.Lines(out.String()) {
+		b.WriteString(strings.TrimRight(line, " \n"))
+		b.WriteByte('\n')
+	}
+	return nil
+}
