@@ -68,10 +68,24 @@ type Check struct {
 	ID          string
 	Title       string
 	Severity    Severity
-	Rationale   string // why it matters
-	Remediation string // how to fix it, in general; findings give the exact command
-	Reads       []Part // what it needs; a missing part becomes skip or error
+	Rationale   string   // why it matters
+	Remediation string   // how to fix it, in general; findings give the exact command
+	Reads       []Part   // what it cannot run without; a missing part becomes skip or error
+	Uses        []string // everything it reads, for people (`explain`, the README)
 	Run         func(*Snapshot) Outcome
+}
+
+// Inputs lists what the check reads, for documentation: Uses when given,
+// else the parts it requires.
+func (c Check) Inputs() []string {
+	if len(c.Uses) > 0 {
+		return c.Uses
+	}
+	out := make([]string, len(c.Reads))
+	for i, p := range c.Reads {
+		out[i] = string(p)
+	}
+	return out
 }
 
 // Outcome is what a check's Run function returns.

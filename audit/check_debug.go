@@ -16,6 +16,7 @@ var debugMode = Check{
 	Remediation: "Unset DEBUG and FLASK_DEBUG (or set them to false), drop FLASK_ENV=development, and " +
 		"remove --debug / --reload from the web command.",
 	Reads: []Part{PartConfig},
+	Uses:  []string{"config vars", "web command", "GUNICORN_CMD_ARGS", "gunicorn config file"},
 	Run:   runDebugMode,
 }
 

@@ -17,6 +17,7 @@ var postgresSSL = Check{
 	Remediation: "Require TLS in code, e.g. SQLALCHEMY_ENGINE_OPTIONS = {\"connect_args\": {\"sslmode\": \"require\"}}, " +
 		"or set PGSSLMODE=require; Heroku rotates DATABASE_URL, so don't edit it.",
 	Reads: []Part{PartConfig},
+	Uses:  []string{"config vars (DATABASE_URL, HEROKU_POSTGRESQL_*_URL, any postgres:// value, PGSSLMODE)", "add-ons", "Python sources"},
 	Run:   runPostgresSSL,
 }
 

@@ -18,6 +18,7 @@ var pythonRuntime = Check{
 		"refuses to build them; an unpinned version changes under the app at the next build.",
 	Remediation: "Pin a supported minor version in .python-version (for example `3.13`) and delete runtime.txt.",
 	Reads:       []Part{PartFiles},
+	Uses:        []string{"runtime.txt", ".python-version", "Pipfile.lock"},
 	Run:         runPythonRuntime,
 }
 

@@ -15,6 +15,7 @@ var secretKey = Check{
 	Remediation: "Generate a random key and set it as a config var: " +
 		"heroku config:set SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))') -a APP",
 	Reads: []Part{PartConfig},
+	Uses:  []string{"config vars SECRET_KEY, FLASK_SECRET_KEY, JWT_SECRET_KEY"},
 	Run:   runSecretKey,
 }
 

@@ -13,6 +13,7 @@ var webServer = Check{
 	Rationale: "Development servers (flask run, app.run(), manage.py runserver) serve one request at a " +
 		"time, are not hardened, and often run with the debugger on.",
 	Remediation: "Serve the app with a production WSGI/ASGI server in the Procfile, e.g. `web: gunicorn app:app`.",
+	Uses:        []string{"formation", "slug process types", "Procfile"},
 	Run:         runWebServer,
 }
 
@@ -63,7 +64,8 @@ var gunicornWorkers = Check{
 		"(R14/R15, the dyno is killed), too few serve one request at a time.",
 	Remediation: "Leave workers to WEB_CONCURRENCY, which the Python buildpack sets from the dyno's memory, " +
 		"or set it with heroku config:set WEB_CONCURRENCY=N.",
-	Run: runGunicornWorkers,
+	Uses: []string{"web command", "GUNICORN_CMD_ARGS", "gunicorn config file", "WEB_CONCURRENCY", "dyno size", "buildpacks"},
+	Run:  runGunicornWorkers,
 }
 
 // mbPerWorker is the memory the Python buildpack budgets a worker

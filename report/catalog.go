@@ -39,9 +39,9 @@ func Explain(w io.Writer, c audit.Check) error {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "%s: %s\n\n", clean(c.ID, false), clean(c.Title, false))
 	fmt.Fprintf(&b, "severity  %s\n", c.Severity)
-	reads := make([]string, 0, len(c.Reads))
-	for _, p := range c.Reads {
-		reads = append(reads, clean(string(p), false))
+	reads := make([]string, 0, len(c.Inputs()))
+	for _, in := range c.Inputs() {
+		reads = append(reads, clean(in, false))
 	}
 	if len(reads) == 0 {
 		reads = append(reads, "-")

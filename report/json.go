@@ -49,6 +49,7 @@ type jsonCatalog struct {
 	SchemaVersion int         `json:"schema_version"`
 	Checks        []jsonCheck `json:"checks"`
 	Scoring       string      `json:"scoring"`
+	FactsAsOf     string      `json:"facts_as_of"`
 }
 
 type jsonCheck struct {
@@ -102,12 +103,10 @@ func catalogJSON(checks []audit.Check) jsonCatalog {
 		SchemaVersion: SchemaVersion,
 		Checks:        make([]jsonCheck, 0, len(checks)),
 		Scoring:       audit.ScoringRule,
+		FactsAsOf:     audit.FactsAsOf,
 	}
 	for _, c := range checks {
-		reads := make([]string, 0, len(c.Reads))
-		for _, p := range c.Reads {
-			reads = append(reads, string(p))
-		}
+		reads := append([]string{}, c.Inputs()...)
 		out.Checks = append(out.Checks, jsonCheck{
 			ID:          c.ID,
 			Title:       c.Title,

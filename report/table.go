@@ -193,6 +193,7 @@ func writeCatalogTable(b *bytes.Buffer, checks []audit.Check, p palette) error {
 	for _, l := range wrap(audit.ScoringRule, proseWidth) {
 		b.WriteString(l + "\n")
 	}
+	b.WriteString("\nPlatform facts (dyno sizes, Python support, stacks) as of " + audit.FactsAsOf + ".\n")
 	return nil
 }
 

@@ -24,14 +24,7 @@ func checksTable() string {
 	var b strings.Builder
 	b.WriteString("| ID | severity | title | what it reads |\n|---|---|---|---|\n")
 	for _, c := range audit.Catalog() {
-		reads := make([]string, len(c.Reads))
-		for i, p := range c.Reads {
-			reads[i] = string(p)
-		}
-		r := strings.Join(reads, ", ")
-		if r == "" {
-			r = "processes"
-		}
+		r := strings.Join(c.Inputs(), ", ")
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", c.ID, c.Severity, c.Title, r)
 	}
 	fmt.Fprintf(&b, "\n%s\n\nPlatform facts (dyno sizes, Python support, stacks) are as of %s; `herokuaudit explain ID` says more about each check.\n",
