@@ -1,0 +1,175 @@
+package heroku
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"syscall"
+	"time"
+
+	hk "github.com/heroku/heroku-go/v6"
+)
+
+// ErrorKind classifies why an API request failed, so callers can pick an exit
+// code or a message without parsing text.
+type ErrorKind int
+
+const (
+	Other ErrorKind = iota
+	NotFound
+	Unauthorized
+	RateLimited
+	Timeout
+	Server
+	Malformed
+	Network
+)
+
+var kindNames = [...]string{"other", "not found", "unauthorized", "rate limited", "timeout", "server", "malformed", "network"}
+
+func (k ErrorKind) String() string {
+	if k < 0 || int(k) >= len(kindNames) {
+		return fmt.Sprintf("kind(%d)", int(k))
+	}
+	return kindNames[k]
+}
+
+// Error is a failure to fetch an app, or one part of it. Msg is one line and
+// never holds a token, a config value or a presigned URL.
+type Error struct {
+	App  string
+	Kind ErrorKind
+	Msg  string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("app %q: %s", e.App, e.Msg) }
+
+const unauthorizedMsg = "unauthorized: the token was rejected (run heroku login or set HEROKU_API_KEY)"
+
+// apiError turns what a request to path returned into an *Error. appPath
+// marks the app's own record, whose "not found" needs no path to be clear.
+func (c *Client) apiError(app, path string, appPath bool, obs *observation, elapsed time.Duration, err error) *Error {
+	e := &Error{App: app}
+	status, id := 0, ""
+	var he hk.Error
+	if errors.As(err, &he) {
+		status, id = he.StatusCode, he.ID
+	} else if obs != nil && obs.status.Load() >= 300 {
+		// hk.Transport drops the status when an error body is not JSON.
+		status = int(obs.status.Load())
+	}
+	switch {
+	case status == 401:
+		e.Kind, e.Msg = Unauthorized, unauthorizedMsg
+	case status == 403 || status == 404:
+		e.Kind, e.Msg = NotFound, "not found (or no access)"
+		if !appPath {
+			e.Msg += " on " + path
+		}
+	case status == 429:
+		e.Kind = RateLimited
+		e.Msg = fmt.Sprintf("rate limited by the Heroku API on %s (still 429 after %d attempts)", path, attempts(obs))
+	case status >= 500:
+		e.Kind, e.Msg = Server, fmt.Sprintf("Heroku API error %d on %s", status, path)
+	case status != 0:
+		e.Kind, e.Msg = Other, fmt.Sprintf("Heroku API error %d%s on %s", status, idSuffix(id), path)
+	case isTimeout(err):
+		e.Kind, e.Msg = Timeout, fmt.Sprintf("timed out after %s on %s", roundDuration(elapsed), path)
+	case errors.Is(err, context.Canceled):
+		e.Kind, e.Msg = Other, "canceled on "+path
+	case errors.Is(err, errMalformed):
+		e.Kind, e.Msg = Malformed, "malformed response from "+path
+	default:
+		if reason, ok := netReason(err); ok {
+			e.Kind, e.Msg = Network, fmt.Sprintf("network error on %s: %s", path, reason)
+		} else {
+			e.Kind, e.Msg = Other, "request failed on "+path
+		}
+	}
+	e.Msg = c.redact(e.Msg)
+	return e
+}
+
+func attempts(obs *observation) int64 {
+	if obs == nil {
+		return 1
+	}
+	return max(obs.attempts.Load(), 1)
+}
+
+// idSuffix shows Heroku's error id ("conflict") when it is a plain word; a
+// hostile server does not get to put arbitrary text in our messages.
+func idSuffix(id string) string {
+	if id == "" || len(id) > 40 {
+		return ""
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
+			return ""
+		}
+	}
+	return " (" + id + ")"
+}
+
+func isTimeout(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// errMalformed marks a response body that could not be decoded.
+var errMalformed = errors.New("malformed response")
+
+// netReason names a network failure in a few words, without the addresses
+// and URLs that the standard library's own messages carry.
+func netReason(err error) (string, bool) {
+	var cause string
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		cause = "connection refused"
+	case errors.Is(err, syscall.ECONNRESET):
+		cause = "connection reset"
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		cause = "connection closed early"
+	}
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return "DNS lookup failed", true
+	}
+	if msg := err.Error(); strings.Contains(msg, "tls: ") || strings.Contains(msg, "x509: ") {
+		return "TLS handshake failed", true
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op != "" {
+		if cause != "" {
+			return op.Op + " failed: " + cause, true
+		}
+		return op.Op + " failed", true
+	}
+	return cause, cause != ""
+}
+
+func roundDuration(d time.Duration) time.Duration {
+	switch {
+	case d >= time.Second:
+		return d.Round(100 * time.Millisecond)
+	case d >= time.Millisecond:
+		return d.Round(time.Millisecond)
+	default:
+		return d
+	}
+}
+
+// redact removes the token from a message, belt and braces: no message is
+// built from the token, but some embed text a server sent.
+func (c *Client) redact(s string) string {
+	if c != nil && c.token != "" {
+		s = strings.ReplaceAll(s, c.token, "[redacted]")
+	}
+	return s
+}

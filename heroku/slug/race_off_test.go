@@ -1,0 +1,5 @@
+//go:build !race
+
+package slug
+
+const raceEnabled = false

@@ -1,0 +1,138 @@
+package slug
+
+import (
+	"path"
+	"strings"
+)
+
+// skipDirs are directories whose contents are never picked: installed
+// dependencies, caches and VCS data, not the app's own files. Matched at any
+// depth, so a vendored virtualenv is excluded wherever it sits.
+var skipDirs = map[string]bool{
+	".heroku":       true,
+	".venv":         true,
+	"venv":          true,
+	"site-packages": true,
+	"node_modules":  true,
+	"__pycache__":   true,
+	".git":          true,
+}
+
+// rootFiles are the exact names picked at the app root.
+var rootFiles = map[string]bool{
+	"Procfile":         true,
+	"runtime.txt":      true,
+	".python-version":  true,
+	"Pipfile":          true,
+	"Pipfile.lock":     true,
+	"pyproject.toml":   true,
+	"poetry.lock":      true,
+	"uv.lock":          true,
+	"setup.cfg":        true,
+	"gunicorn.conf.py": true,
+	"app.json":         true,
+}
+
+// Want reports whether a path relative to the app root is one the checks
+// read. extra names further paths to pick, such as a gunicorn config given
+// with `-c`. Paths that are absolute, climb out with "..", or lie inside
+// dependency or VCS directories are never wanted.
+func Want(p string, extra []string) bool {
+	p, ok := cleanRel(p)
+	if !ok {
+		return false
+	}
+	for _, e := range extra {
+		if ce, ok := cleanRel(e); ok && ce == p {
+			return !inSkipDir(p) && !isEnvFile(path.Base(p))
+		}
+	}
+	if inSkipDir(p) || isEnvFile(path.Base(p)) {
+		return false
+	}
+	dir, base := path.Split(p)
+	dir = strings.TrimSuffix(dir, "/")
+	if dir == "" {
+		switch {
+		case rootFiles[base]:
+			return true
+		case strings.HasPrefix(base, "requirements") && strings.HasSuffix(base, ".txt"):
+			return true
+		case strings.HasPrefix(base, "gunicorn") && strings.HasSuffix(base, ".py"):
+			return true
+		case strings.HasSuffix(base, ".cfg"):
+			return true
+		}
+	}
+	switch {
+	case dir == "requirements" && strings.HasSuffix(base, ".txt"):
+		return true
+	case dir == ".profile.d" && strings.HasSuffix(base, ".sh"):
+		return true
+	case strings.HasSuffix(base, ".py"):
+		return true
+	case strings.HasSuffix(base, ".html") && inTemplates(dir):
+		return true
+	}
+	return false
+}
+
+// isSource reports whether a wanted path is application source (Python or a
+// template) rather than one of the few configuration files every check
+// depends on. Sources give way first when the total budget runs short.
+func isSource(p string) bool {
+	base := path.Base(p)
+	if strings.HasSuffix(base, ".html") {
+		return true
+	}
+	if !strings.HasSuffix(base, ".py") {
+		return false
+	}
+	// Root-level gunicorn configs are configuration, not source.
+	return strings.Contains(p, "/") || !strings.HasPrefix(base, "gunicorn")
+}
+
+// isEnvFile matches ".env" and ".env.*": dotenv files hold secrets, so their
+// presence is noted and their contents are never read.
+func isEnvFile(base string) bool {
+	return base == ".env" || strings.HasPrefix(base, ".env.")
+}
+
+// inTemplates reports whether dir is a templates directory or below one;
+// Flask blueprints keep their own templates/ folders, so any depth counts.
+func inTemplates(dir string) bool {
+	for _, c := range strings.Split(dir, "/") {
+		if c == "templates" {
+			return true
+		}
+	}
+	return false
+}
+
+func inSkipDir(p string) bool {
+	comps := strings.Split(p, "/")
+	for _, c := range comps[:len(comps)-1] {
+		if skipDirs[c] {
+			return true
+		}
+	}
+	return false
+}
+
+// cleanRel normalises a relative path ("./Procfile" → "Procfile") and
+// rejects absolute paths, any ".." component, and the root itself.
+func cleanRel(p string) (string, bool) {
+	if p == "" || strings.HasPrefix(p, "/") {
+		return "", false
+	}
+	for _, c := range strings.Split(p, "/") {
+		if c == ".." {
+			return "", false
+		}
+	}
+	p = path.Clean(p)
+	if p == "." {
+		return "", false
+	}
+	return p, true
+}

@@ -1,0 +1,441 @@
+package heroku
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	hk "github.com/heroku/heroku-go/v6"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/herokuaudit/herokuaudit/audit"
+)
+
+const (
+	reasonFir       = "Fir-generation apps release OCI images, not slugs"
+	reasonNoSlug    = "the current release has no slug"
+	reasonNoRelease = "the app has no releases"
+	// releasePages bounds the search for the current release when the newest
+	// one is not it (a failed or pending deploy on top).
+	releasePages    = 10
+	releasePageSize = 10
+)
+
+func appPath(app string) string { return "/apps/" + url.PathEscape(app) }
+
+// collector guards the snapshot while the parts fill it concurrently.
+type collector struct {
+	mu   sync.Mutex
+	snap *audit.Snapshot
+}
+
+func (s *collector) set(f func(*audit.Snapshot)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f(s.snap)
+}
+
+func (s *collector) gap(reason string, failed bool, parts ...audit.Part) {
+	s.set(func(snap *audit.Snapshot) {
+		for _, p := range parts {
+			snap.SetGap(p, reason, failed)
+		}
+	})
+}
+
+// Snapshot fetches everything about one app. Failing to read the app itself
+// (or a rejected token anywhere) fails the whole snapshot with an *Error; any
+// other part that fails is recorded as a gap and the rest is returned.
+func (c *Client) Snapshot(ctx context.Context, app string) (*audit.Snapshot, error) {
+	if err := checkAppName(app); err != nil {
+		return nil, &Error{App: app, Kind: Other, Msg: err.Error()}
+	}
+	start := time.Now()
+	base := appPath(app)
+	s := &collector{snap: &audit.Snapshot{App: audit.App{Name: app}}}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(c.concurrency)
+
+	// part runs one fetch: a failure becomes a gap, except a rejected token,
+	// which would fail every other request too.
+	part := func(fetch func(context.Context) *Error, parts ...audit.Part) {
+		g.Go(func() error {
+			if e := fetch(gctx); e != nil {
+				if e.Kind == Unauthorized {
+					return e
+				}
+				s.gap(e.Msg, true, parts...)
+			}
+			return nil
+		})
+	}
+
+	// The release chain (releases -> slug -> blob) is the longest path:
+	// start it first so everything else runs beside it.
+	g.Go(func() error {
+		if e := c.releaseChain(gctx, app, s); e != nil && e.Kind == Unauthorized {
+			return e
+		}
+		return nil
+	})
+	g.Go(func() error {
+		var a hk.App
+		if _, e := c.get(gctx, app, base, "", &a); e != nil {
+			return e
+		}
+		s.set(func(snap *audit.Snapshot) { snap.App = mapApp(a, app) })
+		return nil
+	})
+	part(func(ctx context.Context) *Error {
+		var cv map[string]*string
+		if _, e := c.get(ctx, app, base+"/config-vars", "", &cv); e != nil {
+			return e
+		}
+		s.set(func(snap *audit.Snapshot) { snap.ConfigVars = mapConfig(cv) })
+		return nil
+	}, audit.PartConfig)
+	part(func(ctx context.Context) *Error {
+		return listPart(ctx, c, s, app, base+"/formation", func(snap *audit.Snapshot, v []hk.Formation) { snap.Formation = mapFormation(v) })
+	}, audit.PartFormation)
+	part(func(ctx context.Context) *Error {
+		return listPart(ctx, c, s, app, base+"/dynos", func(snap *audit.Snapshot, v []hk.Dyno) { snap.Dynos = mapDynos(v) })
+	}, audit.PartDynos)
+	part(func(ctx context.Context) *Error {
+		return listPart(ctx, c, s, app, base+"/addons", func(snap *audit.Snapshot, v []hk.AddOn) { snap.Addons = mapAddons(v) })
+	}, audit.PartAddons)
+	part(func(ctx context.Context) *Error {
+		return listPart(ctx, c, s, app, base+"/buildpack-installations", func(snap *audit.Snapshot, v []hk.BuildpackInstallation) { snap.Buildpacks = mapBuildpacks(v) })
+	}, audit.PartBuildpacks)
+
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	snap := s.snap
+	// The caller's deadline passing mid-way leaves gaps that say only
+	// "timed out"; the audit as a whole timed out.
+	if err := ctx.Err(); err != nil && anyFailed(snap) {
+		e := &Error{App: app, Kind: Timeout, Msg: "timed out after " + roundDuration(time.Since(start)).String()}
+		if errors.Is(err, context.Canceled) {
+			e.Kind, e.Msg = Other, "canceled"
+		}
+		return nil, e
+	}
+	if snap.App.Generation == "fir" && snap.Slug == nil {
+		snap.SetGap(audit.PartSlug, reasonFir, false)
+		snap.SetGap(audit.PartFiles, reasonFir, false)
+	}
+	return snap, nil
+}
+
+// listPart fetches a whole list and hands it to apply under the lock.
+func listPart[T any](ctx context.Context, c *Client, s *collector, app, path string, apply func(*audit.Snapshot, []T)) *Error {
+	items, e := list[T](ctx, c, app, path, nil)
+	if e != nil {
+		return e
+	}
+	s.set(func(snap *audit.Snapshot) { apply(snap, items) })
+	return nil
+}
+
+func anyFailed(s *audit.Snapshot) bool {
+	for _, g := range s.Gaps {
+		if g.Failed {
+			return true
+		}
+	}
+	return false
+}
+
+// checkAppName rejects what cannot be an app name or id before it is put in
+// a path. Heroku's own rules are stricter; the API answers those.
+func checkAppName(app string) error {
+	if app == "" {
+		return errors.New("empty app name")
+	}
+	if app == "." || app == ".." {
+		return errors.New("invalid app name")
+	}
+	if len(app) > 100 {
+		return errors.New("app name too long")
+	}
+	for _, r := range app {
+		if r <= ' ' || r == 0x7f || r == '/' || r == '\\' {
+			return errors.New("invalid app name")
+		}
+	}
+	return nil
+}
+
+// releaseChain fetches the current release, its slug and the slug's files,
+// recording gaps for whatever is missing or failed.
+func (c *Client) releaseChain(ctx context.Context, app string, s *collector) *Error {
+	rel, e := c.currentRelease(ctx, app)
+	if e != nil {
+		s.gap(e.Msg, true, audit.PartRelease, audit.PartSlug, audit.PartFiles)
+		return e
+	}
+	if rel == nil {
+		s.gap(reasonNoRelease, false, audit.PartRelease, audit.PartSlug, audit.PartFiles)
+		return nil
+	}
+	r := mapRelease(*rel)
+	s.set(func(snap *audit.Snapshot) { snap.Release = &r })
+	if r.SlugID == "" {
+		s.gap(reasonNoSlug, false, audit.PartSlug, audit.PartFiles)
+		return nil
+	}
+	var sl hk.Slug
+	if _, e := c.get(ctx, app, appPath(app)+"/slugs/"+url.PathEscape(r.SlugID), "", &sl); e != nil {
+		s.gap(e.Msg, true, audit.PartSlug, audit.PartFiles)
+		return e
+	}
+	m := mapSlug(sl)
+	s.set(func(snap *audit.Snapshot) { snap.Slug = &m })
+	files, reason := c.readSlug(ctx, sl.Blob.Method, sl.Blob.URL, configFile(sl.ProcessTypes["web"]))
+	if reason != "" {
+		s.gap(reason, true, audit.PartFiles)
+		return nil
+	}
+	s.set(func(snap *audit.Snapshot) { snap.Files = files })
+	return nil
+}
+
+// currentRelease returns the release marked current, or nil when the app has
+// none. Usually the newest release is current; when it is not (a failed or
+// pending deploy on top), it looks further back a page at a time.
+func (c *Client) currentRelease(ctx context.Context, app string) (*hk.Release, *Error) {
+	path := appPath(app) + "/releases"
+	var rels []hk.Release
+	if _, e := c.get(ctx, app, path, rangeValue(&hk.ListRange{Field: "version", Max: 1, Descending: true}), &rels); e != nil {
+		return nil, e
+	}
+	if len(rels) == 0 {
+		return nil, nil
+	}
+	if r := pickCurrent(rels); r != nil {
+		return r, nil
+	}
+	rng := rangeValue(&hk.ListRange{Field: "version", Max: releasePageSize, Descending: true})
+	for range releasePages {
+		var page []hk.Release
+		next, e := c.get(ctx, app, path, rng, &page)
+		if e != nil {
+			return nil, e
+		}
+		if r := pickCurrent(page); r != nil {
+			return r, nil
+		}
+		if next == "" || next == rng {
+			break
+		}
+		rng = next
+	}
+	return nil, &Error{App: app, Kind: Other, Msg: "no current release among the newest releases on " + path}
+}
+
+func pickCurrent(rels []hk.Release) *hk.Release {
+	var best *hk.Release
+	for i := range rels {
+		if rels[i].Current && (best == nil || rels[i].Version > best.Version) {
+			best = &rels[i]
+		}
+	}
+	return best
+}
+
+// configFile returns the gunicorn config file named by -c/--config in a web
+// command when the slug reader would not pick it anyway (it reads Python
+// sources), as a path relative to the app root; "" when there is none.
+func configFile(cmd string) string {
+	f := strings.Fields(cmd)
+	i := slices.IndexFunc(f, func(s string) bool {
+		s = strings.Trim(s, `'"`)
+		return s == "gunicorn" || strings.HasSuffix(s, "/gunicorn")
+	})
+	if i < 0 {
+		return ""
+	}
+	for j := i + 1; j < len(f); j++ {
+		var v string
+		switch a := f[j]; {
+		case a == "-c" || a == "--config":
+			if j+1 < len(f) {
+				v = f[j+1]
+			}
+		case strings.HasPrefix(a, "--config="):
+			v = strings.TrimPrefix(a, "--config=")
+		case strings.HasPrefix(a, "-c") && !strings.HasPrefix(a, "--"):
+			v = a[2:]
+		default:
+			// Stop at the end of gunicorn's own arguments in a chain.
+			if a == "&&" || a == ";" || a == "||" || a == "|" {
+				return ""
+			}
+			continue
+		}
+		return appRelative(strings.Trim(v, `'"`))
+	}
+	return ""
+}
+
+// appRelative turns a config path as the dyno sees it (relative to /app, or
+// absolute under /app) into a slug entry path, or "" when it names a module
+// (python:pkg.conf), a Python file, a variable, or something outside /app.
+func appRelative(p string) string {
+	if p == "" || strings.HasPrefix(p, "python:") || strings.ContainsAny(p, "$`*?[") {
+		return ""
+	}
+	if strings.HasPrefix(p, "/") {
+		rest, ok := strings.CutPrefix(p, "/app/")
+		if !ok {
+			return ""
+		}
+		p = rest
+	}
+	p = cleanRel(p)
+	if p == "" || strings.HasSuffix(p, ".py") {
+		return ""
+	}
+	return p
+}
+
+// cleanRel cleans a relative slash path, returning "" if it escapes its root.
+func cleanRel(p string) string {
+	var out []string
+	for _, seg := range strings.Split(p, "/") {
+		switch seg {
+		case "", ".":
+		case "..":
+			return ""
+		default:
+			out = append(out, seg)
+		}
+	}
+	return strings.Join(out, "/")
+}
+
+func mapApp(a hk.App, asked string) audit.App {
+	out := audit.App{
+		Name:        cmp.Or(a.Name, asked),
+		ID:          a.ID,
+		Stack:       a.Stack.Name,
+		BuildStack:  a.BuildStack.Name,
+		Region:      a.Region.Name,
+		Generation:  strings.ToLower(a.Generation.Name),
+		ACM:         a.Acm,
+		Maintenance: a.Maintenance,
+	}
+	switch {
+	case a.Team != nil && a.Team.Name != "":
+		out.Team = a.Team.Name
+	case a.Organization != nil:
+		out.Team = a.Organization.Name
+	}
+	if a.Space != nil {
+		out.Space = a.Space.Name
+	}
+	if a.WebURL != nil {
+		out.WebURL = *a.WebURL
+	}
+	return out
+}
+
+// mapConfig drops null values: a null is an unset variable.
+func mapConfig(cv map[string]*string) map[string]string {
+	out := make(map[string]string, len(cv))
+	for k, v := range cv {
+		if v != nil {
+			out[k] = *v
+		}
+	}
+	return out
+}
+
+func mapFormation(fs []hk.Formation) []audit.Process {
+	out := make([]audit.Process, 0, len(fs))
+	for _, f := range fs {
+		out = append(out, audit.Process{
+			Type:     f.Type,
+			Command:  f.Command,
+			Quantity: f.Quantity,
+			// dyno_size is current; size is deprecated but older records
+			// carry only it. Sizes compare case-insensitively.
+			Size: strings.ToLower(cmp.Or(f.DynoSize.Name, f.Size)),
+		})
+	}
+	return out
+}
+
+func mapDynos(ds []hk.Dyno) []audit.Dyno {
+	out := make([]audit.Dyno, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, audit.Dyno{Name: d.Name, Type: d.Type, State: d.State, Size: strings.ToLower(d.Size)})
+	}
+	return out
+}
+
+func mapAddons(as []hk.AddOn) []audit.Addon {
+	out := make([]audit.Addon, 0, len(as))
+	for _, a := range as {
+		out = append(out, audit.Addon{
+			Name:       a.Name,
+			Service:    a.AddonService.Name,
+			Plan:       a.Plan.Name,
+			State:      a.State,
+			ConfigVars: a.ConfigVars,
+		})
+	}
+	return out
+}
+
+// mapBuildpacks lists buildpacks in build order. A URL keeps no credentials
+// or query (private buildpack URLs sometimes embed a token).
+func mapBuildpacks(bs []hk.BuildpackInstallation) []string {
+	bs = slices.Clone(bs)
+	slices.SortStableFunc(bs, func(a, b hk.BuildpackInstallation) int { return cmp.Compare(a.Ordinal, b.Ordinal) })
+	out := make([]string, 0, len(bs))
+	for _, b := range bs {
+		out = append(out, scrubURL(cmp.Or(b.Buildpack.Name, b.Buildpack.URL)))
+	}
+	return out
+}
+
+// scrubURL drops the userinfo and query of something that parses as an
+// absolute URL; anything else (a registry name) is returned as is.
+func scrubURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		if strings.Contains(s, "@") || strings.Contains(s, "?") {
+			return "[unparseable buildpack URL]"
+		}
+		return s
+	}
+	if u.Scheme == "" || u.Host == "" {
+		return s
+	}
+	u.User = nil
+	u.RawQuery = ""
+	u.ForceQuery = false
+	return u.String()
+}
+
+func mapRelease(r hk.Release) audit.Release {
+	out := audit.Release{Version: r.Version, ID: r.ID, Status: r.Status}
+	if r.Slug != nil {
+		out.SlugID = r.Slug.ID
+	}
+	return out
+}
+
+func mapSlug(s hk.Slug) audit.Slug {
+	out := audit.Slug{ID: s.ID, ProcessTypes: s.ProcessTypes, Stack: s.Stack.Name}
+	if s.Size != nil {
+		out.Size = int64(*s.Size)
+	}
+	return out
+}
