@@ -4,12 +4,32 @@ package audit
 // out by hand: no registration, no maps, so the order is the source's order.
 func Catalog() []Check {
 	return []Check{
+		// core
 		debugMode,
 		secretKey,
 		webServer,
 		gunicornWorkers,
 		postgresSSL,
 		pythonRuntime,
+		// configuration
+		sessionCookies,
+		sqlEcho,
+		logLevel,
+		corsOrigins,
+		secretStrength,
+		uploadsStorage,
+		// processes and gunicorn
+		gunicornTimeout,
+		accessLogs,
+		dynoTier,
+		webRedundancy,
+		crashedDynos,
+		// platform and add-ons
+		stack,
+		postgresPlan,
+		tlsCustomDomains,
+		logDrain,
+		edgeProtection,
 	}
 }
 

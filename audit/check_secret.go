@@ -72,9 +72,21 @@ var placeholders = []string{
 // ("change-me-in-production-please").
 var placeholderMarks = []string{"changeme", "changethis", "replaceme", "yoursecret", "notsecret", "insecure", "example"}
 
-// keyWeakness says why a secret value is weak, or "" when it is not. It never
+// keyWeakness says why a signing key is weak, or "" when it is not. It never
 // includes the value itself.
 func keyWeakness(v string, minLen int) string {
+	if why := valueWeakness(v, minLen); why != "" {
+		return why
+	}
+	if bits := entropyBits(strings.TrimSpace(v)); bits < 128 {
+		return fmt.Sprintf("%s, about %.0f bits of entropy (want at least 128)", describeLength(v), bits)
+	}
+	return ""
+}
+
+// valueWeakness finds the weaknesses any secret can have: empty, a
+// placeholder, too short, too few distinct characters, one repeated pattern.
+func valueWeakness(v string, minLen int) string {
 	t := strings.TrimSpace(v)
 	norm := normaliseWord(t)
 	n := len([]rune(t))
@@ -98,8 +110,6 @@ func keyWeakness(v string, minLen int) string {
 		return fmt.Sprintf("%s but only %d distinct characters", describeLength(t), distinctRunes(t))
 	case repeatedPattern(t):
 		return describeLength(t) + " made of one repeated pattern"
-	case entropyBits(t) < 128:
-		return fmt.Sprintf("%s, about %.0f bits of entropy (want at least 128)", describeLength(t), entropyBits(t))
 	}
 	return ""
 }

@@ -69,7 +69,7 @@ type checkCase struct {
 	fix     string // substring of the remediation
 }
 
-var checkCases = []checkCase{
+var coreCases = []checkCase{
 	// debug-mode
 	{check: "debug-mode", name: "nothing set", status: Pass},
 	{check: "debug-mode", name: "DEBUG=False is safe", changes: []change{env("DEBUG", "False")}, status: Pass},

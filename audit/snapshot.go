@@ -2,7 +2,10 @@
 // functions over them: running checks, scoring, diffing. It never does I/O.
 package audit
 
-import "sort"
+import (
+	"sort"
+	"time"
+)
 
 // Part names one piece of data a snapshot is built from. Checks declare what
 // they read, so a missing part turns into a skip or an error with its reason.
@@ -16,8 +19,10 @@ const (
 	PartAddons     Part = "addons"
 	PartBuildpacks Part = "buildpacks"
 	PartRelease    Part = "release"
-	PartSlug       Part = "slug"  // slug metadata: process types, stack
-	PartFiles      Part = "files" // files picked out of the slug or a checkout
+	PartSlug       Part = "slug"       // slug metadata: process types, stack
+	PartFiles      Part = "files"      // files picked out of the slug or a checkout
+	PartDomains    Part = "domains"    // domains and SNI endpoints
+	PartLogDrains  Part = "log-drains" // log drains (URLs never kept)
 )
 
 // Snapshot is everything known about one app, collected once. Config var
@@ -32,6 +37,13 @@ type Snapshot struct {
 	Release    *Release          `json:"release,omitempty"`
 	Slug       *Slug             `json:"slug,omitempty"`
 	Files      *Files            `json:"files,omitempty"`
+	Domains    []Domain          `json:"domains,omitempty"`
+	Certs      []Cert            `json:"certs,omitempty"`
+	LogDrains  int               `json:"log_drains"` // how many; their URLs are credentials
+
+	// Taken is when the snapshot was collected: checks that compare dates
+	// (certificate expiry) use it, never the clock, so they stay pure.
+	Taken time.Time `json:"taken"`
 
 	// Gaps records why a part is absent. A part with no gap and no data is
 	// simply empty (an app with no add-ons).
@@ -77,6 +89,22 @@ type Addon struct {
 	Plan       string   `json:"plan"`    // heroku-postgresql:essential-0
 	State      string   `json:"state,omitempty"`
 	ConfigVars []string `json:"config_vars,omitempty"` // names only
+}
+
+// Domain is one hostname routed to the app.
+type Domain struct {
+	Hostname        string `json:"hostname"`
+	Kind            string `json:"kind"`                 // heroku or custom
+	ACMStatus       string `json:"acm_status,omitempty"` // cert issued, pending, failing, ...
+	ACMStatusReason string `json:"acm_status_reason,omitempty"`
+	SNIEndpoint     string `json:"sni_endpoint,omitempty"` // name of the SNI endpoint serving it
+}
+
+// Cert is an SNI endpoint's certificate (uploaded, not ACM).
+type Cert struct {
+	Name      string    `json:"name"`
+	ExpiresAt time.Time `json:"expires_at"`
+	Domains   []string  `json:"domains,omitempty"`
 }
 
 // Release is the app's current release.

@@ -192,6 +192,7 @@ var slugFiles = map[string]string{
 // appFixture is a complete cedar app, its parts in the API's own shapes.
 type appFixture struct {
 	app, config, formation, dynos, addons, buildpacks, releases, slug string
+	domains, certs, drains                                            string
 }
 
 func cedarApp(blobURL string) appFixture {
@@ -207,6 +208,10 @@ func cedarApp(blobURL string) appFixture {
 			{"ordinal":0,"buildpack":{"name":"heroku/python","url":"urn:buildpack:heroku/python"}}]`,
 		releases: `[{"version":42,"id":"rel-42","status":"succeeded","current":true,"slug":{"id":"slug-42"}}]`,
 		slug:     `{"id":"slug-42","process_types":{"web":"` + webCmd + `"},"stack":{"name":"heroku-24"},"size":123456,"blob":{"method":"get","url":"` + blobURL + `"}}`,
+		domains: `[{"id":"d1","hostname":"x-123.herokuapp.com","kind":"heroku","acm_status":null,"sni_endpoint":null},
+			{"id":"d2","hostname":"www.example.com","kind":"custom","acm_status":"cert issued","sni_endpoint":{"id":"s1","name":"tokyo-123"}}]`,
+		certs:  `[{"id":"s1","name":"tokyo-123","domains":["www.example.com"],"ssl_cert":{"expires_at":"2027-03-01T00:00:00Z"}}]`,
+		drains: `[{"id":"ld1","url":"syslog+tls://logs.example.com:6514?token=DRAIN-SECRET","token":"d.FIXTURE"}]`,
 	}
 }
 
@@ -220,6 +225,9 @@ func (f *fakeAPI) install(a appFixture) {
 	f.handle("/apps/x/buildpack-installations", jsonHandler(a.buildpacks))
 	f.handle("/apps/x/releases", jsonHandler(a.releases))
 	f.handle("/apps/x/slugs/slug-42", jsonHandler(a.slug))
+	f.handle("/apps/x/domains", jsonHandler(a.domains))
+	f.handle("/apps/x/sni-endpoints", jsonHandler(a.certs))
+	f.handle("/apps/x/log-drains", jsonHandler(a.drains))
 }
 
 // testClient is a real Client with tiny retry delays.

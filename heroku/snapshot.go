@@ -112,10 +112,53 @@ func (c *Client) Snapshot(ctx context.Context, app string) (*audit.Snapshot, err
 		return listPart(ctx, c, s, app, base+"/buildpack-installations", func(snap *audit.Snapshot, v []hk.BuildpackInstallation) { snap.Buildpacks = mapBuildpacks(v) })
 	}, audit.PartBuildpacks)
 
+	part(func(ctx context.Context) *Error {
+		// domains and certificates answer one question (is HTTPS covered),
+		// so they fill one part: both or neither
+		var ds []hk.Domain
+		var certs []hk.SniEndpoint
+		dg, dctx := errgroup.WithContext(ctx)
+		var first *Error
+		var once sync.Once
+		fail := func(e *Error) error { once.Do(func() { first = e }); return e }
+		dg.Go(func() error {
+			v, e := list[hk.Domain](dctx, c, app, base+"/domains", nil)
+			if e != nil {
+				return fail(e)
+			}
+			ds = v
+			return nil
+		})
+		dg.Go(func() error {
+			v, e := list[hk.SniEndpoint](dctx, c, app, base+"/sni-endpoints", nil)
+			if e != nil {
+				return fail(e)
+			}
+			certs = v
+			return nil
+		})
+		if dg.Wait() != nil {
+			return first
+		}
+		s.set(func(snap *audit.Snapshot) { snap.Domains, snap.Certs = mapDomains(ds), mapCerts(certs) })
+		return nil
+	}, audit.PartDomains)
+	part(func(ctx context.Context) *Error {
+		// decoded into empty structs: a drain's URL is a credential and is
+		// never held
+		drains, e := list[struct{}](ctx, c, app, base+"/log-drains", nil)
+		if e != nil {
+			return e
+		}
+		s.set(func(snap *audit.Snapshot) { snap.LogDrains = len(drains) })
+		return nil
+	}, audit.PartLogDrains)
+
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	snap := s.snap
+	snap.Taken = start.UTC()
 	// The caller's deadline passing mid-way leaves gaps that say only
 	// "timed out"; the audit as a whole timed out.
 	if err := ctx.Err(); err != nil && anyFailed(snap) {
@@ -422,6 +465,32 @@ func scrubURL(s string) string {
 	u.RawQuery = ""
 	u.ForceQuery = false
 	return u.String()
+}
+
+func mapDomains(ds []hk.Domain) []audit.Domain {
+	out := make([]audit.Domain, 0, len(ds))
+	for _, d := range ds {
+		m := audit.Domain{Hostname: d.Hostname, Kind: d.Kind}
+		if d.AcmStatus != nil {
+			m.ACMStatus = *d.AcmStatus
+		}
+		if d.AcmStatusReason != nil {
+			m.ACMStatusReason = *d.AcmStatusReason
+		}
+		if d.SniEndpoint != nil {
+			m.SNIEndpoint = d.SniEndpoint.Name
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func mapCerts(es []hk.SniEndpoint) []audit.Cert {
+	out := make([]audit.Cert, 0, len(es))
+	for _, e := range es {
+		out = append(out, audit.Cert{Name: e.Name, ExpiresAt: e.SSLCert.ExpiresAt, Domains: e.Domains})
+	}
+	return out
 }
 
 func mapRelease(r hk.Release) audit.Release {

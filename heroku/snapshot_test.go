@@ -69,9 +69,20 @@ func TestSnapshotMapsEveryPart(t *testing.T) {
 	if got := c.RateLimitRemaining(); got != 4321 {
 		t.Errorf("RateLimitRemaining = %d, want 4321", got)
 	}
-	// app, config-vars, formation, dynos, addons, buildpacks, releases, slug.
-	if got := c.APICalls(); got != 8 {
-		t.Errorf("APICalls = %d, want 8 (blob downloads excluded)", got)
+	// app, config-vars, formation, dynos, addons, buildpacks, releases, slug,
+	// domains, sni-endpoints, log-drains.
+	if got := c.APICalls(); got != 11 {
+		t.Errorf("APICalls = %d, want 11 (blob downloads excluded)", got)
+	}
+	wantDomains := []audit.Domain{{Hostname: "x-123.herokuapp.com", Kind: "heroku"}, {Hostname: "www.example.com", Kind: "custom", ACMStatus: "cert issued", SNIEndpoint: "tokyo-123"}}
+	if !reflect.DeepEqual(snap.Domains, wantDomains) {
+		t.Errorf("Domains = %+v, want %+v", snap.Domains, wantDomains)
+	}
+	if len(snap.Certs) != 1 || snap.Certs[0].Name != "tokyo-123" || snap.Certs[0].ExpiresAt.Year() != 2027 {
+		t.Errorf("Certs = %+v", snap.Certs)
+	}
+	if snap.LogDrains != 1 || snap.Taken.IsZero() {
+		t.Errorf("LogDrains = %d, Taken = %v", snap.LogDrains, snap.Taken)
 	}
 	if n, _ := blob.seen(); n != 1 {
 		t.Errorf("blob fetched %d times, want 1", n)
@@ -200,8 +211,8 @@ func TestRetryThenSuccess(t *testing.T) {
 			if got := api.hitsOf("/apps/x"); got != 3 {
 				t.Errorf("/apps/x asked %d times, want 3", got)
 			}
-			if got := c.APICalls(); got != 10 {
-				t.Errorf("APICalls = %d, want 10 (8 + 2 retries)", got)
+			if got := c.APICalls(); got != 13 {
+				t.Errorf("APICalls = %d, want 13 (11 + 2 retries)", got)
 			}
 		})
 	}

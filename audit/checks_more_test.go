@@ -1,0 +1,119 @@
+package audit
+
+import (
+	"slices"
+	"time"
+)
+
+var checkCases = slices.Concat(coreCases, configCases, processCases, platformCases)
+
+var taken = time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
+
+func stage(st string) change   { return func(s *Snapshot) { s.App.Stage = st } }
+func quantity(n int) change    { return func(s *Snapshot) { s.Formation[0].Quantity = n } }
+func stackIs(st string) change { return func(s *Snapshot) { s.App.Stack, s.App.BuildStack = st, st } }
+func domains(d ...Domain) change {
+	return func(s *Snapshot) { s.Domains = append(s.Domains, d...); s.Taken = taken }
+}
+func certs(c ...Cert) change { return func(s *Snapshot) { s.Certs = append(s.Certs, c...) } }
+func acm(on bool) change     { return func(s *Snapshot) { s.App.ACM = on } }
+func dynos(d ...Dyno) change { return func(s *Snapshot) { s.Dynos = append(s.Dynos, d...) } }
+
+var configCases = []checkCase{
+	{check: "session-cookies", name: "nothing set", status: Skip},
+	{check: "session-cookies", name: "secure", changes: []change{env("SESSION_COOKIE_SECURE", "True", "REMEMBER_COOKIE_SECURE", "1")}, status: Pass},
+	{check: "session-cookies", name: "secure off", changes: []change{env("SESSION_COOKIE_SECURE", "false")}, status: Fail, msg: "SESSION_COOKIE_SECURE is off", fix: "SESSION_COOKIE_SECURE=true"},
+	{check: "session-cookies", name: "httponly off", changes: []change{env("SESSION_COOKIE_HTTPONLY", "0")}, status: Fail},
+	{check: "session-cookies", name: "samesite none without secure", changes: []change{env("SESSION_COOKIE_SAMESITE", "None")}, status: Fail, msg: "SameSite"[:0] + "SESSION_COOKIE_SAMESITE=None"},
+	{check: "session-cookies", name: "samesite none with secure", changes: []change{env("SESSION_COOKIE_SAMESITE", "None", "SESSION_COOKIE_SECURE", "true")}, status: Pass},
+	{check: "session-cookies", name: "remember cookie", changes: []change{env("REMEMBER_COOKIE_SECURE", "no")}, status: Fail},
+
+	{check: "sql-echo", name: "unset", status: Pass},
+	{check: "sql-echo", name: "false", changes: []change{env("SQLALCHEMY_ECHO", "False")}, status: Pass},
+	{check: "sql-echo", name: "true", changes: []change{env("SQLALCHEMY_ECHO", "true")}, status: Fail, fix: "config:unset SQLALCHEMY_ECHO -a myapp"},
+	{check: "sql-echo", name: "debug", changes: []change{env("SQLALCHEMY_ECHO", "debug")}, status: Fail},
+
+	{check: "log-level", name: "unset", status: Pass},
+	{check: "log-level", name: "info", changes: []change{env("LOG_LEVEL", "INFO")}, status: Pass},
+	{check: "log-level", name: "LOG_LEVEL debug", changes: []change{env("LOG_LEVEL", "DEBUG")}, status: Warn, ev: "LOG_LEVEL is debug"},
+	{check: "log-level", name: "LOGLEVEL debug", changes: []change{env("LOGLEVEL", "debug")}, status: Warn},
+	{check: "log-level", name: "gunicorn --log-level debug", changes: []change{web("gunicorn --log-level=debug app:app")}, status: Warn, ev: "--log-level debug"},
+
+	{check: "cors-origins", name: "unset", status: Pass},
+	{check: "cors-origins", name: "explicit", changes: []change{env("CORS_ORIGINS", "https://a.example,https://b.example")}, status: Pass},
+	{check: "cors-origins", name: "star", changes: []change{env("CORS_ORIGINS", "*")}, status: Fail, msg: "every origin"},
+	{check: "cors-origins", name: "star in a list", changes: []change{env("CORS_ALLOW_ORIGINS", `["https://a.example", "*"]`)}, status: Fail},
+	{check: "cors-origins", name: "whitelist star", changes: []change{env("CORS_ORIGIN_WHITELIST", " * ")}, status: Fail},
+
+	{check: "secret-strength", name: "none", status: Skip},
+	{check: "secret-strength", name: "real token", changes: []change{env("STRIPE_API_KEY", "sk_live_51H8aQ2Lk3jZxY9vB7nM4pR6tW1", "GITHUB_TOKEN", "ghp_9aK2mB7xQ4vN1pL8rT3wY6zC5dF0gH")}, status: Pass},
+	{check: "secret-strength", name: "short password", changes: []change{env("ADMIN_PASSWORD", "hunter2")}, status: Fail, ev: "ADMIN_PASSWORD: 7 characters, shorter than 12"},
+	{check: "secret-strength", name: "placeholder token", changes: []change{env("SLACK_TOKEN", "changeme")}, status: Fail, ev: "placeholder"},
+	{check: "secret-strength", name: "publishable key ignored", changes: []change{env("STRIPE_PUBLISHABLE_KEY", "pk"), env("AWS_ACCESS_KEY_ID", "x")}, status: Skip},
+	{check: "secret-strength", name: "add-on vars ignored", changes: []change{env("REDIS_PASSWORD", "x"), addons(Addon{Service: "heroku-redis", ConfigVars: []string{"REDIS_PASSWORD"}})}, status: Skip},
+	{check: "secret-strength", name: "secret-key family left to secret-key", changes: []change{env("JWT_SECRET_KEY", "x")}, status: Skip},
+
+	{check: "uploads-storage", name: "no upload folder", status: Skip},
+	{check: "uploads-storage", name: "local folder", changes: []change{env("UPLOAD_FOLDER", "/app/uploads")}, status: Warn, msg: "ephemeral", fix: "bucketeer"},
+	{check: "uploads-storage", name: "local folder with S3", changes: []change{env("UPLOAD_FOLDER", "uploads", "S3_BUCKET_NAME", "b")}, status: Pass},
+	{check: "uploads-storage", name: "local folder with bucketeer", changes: []change{env("UPLOAD_DIR", "tmp"), addons(Addon{Service: "bucketeer"})}, status: Pass},
+	{check: "uploads-storage", name: "s3 url", changes: []change{env("UPLOAD_FOLDER", "s3://bucket/uploads")}, status: Skip},
+}
+
+var processCases = []checkCase{
+	{check: "gunicorn-timeout", name: "default 30", status: Warn, msg: "30 s", fix: "--timeout 20"},
+	{check: "gunicorn-timeout", name: "20", changes: []change{web("gunicorn -t 20 app:app")}, status: Pass, msg: "20 s"},
+	{check: "gunicorn-timeout", name: "disabled", changes: []change{web("gunicorn --timeout=0 app:app")}, status: Warn, msg: "disabled"},
+	{check: "gunicorn-timeout", name: "120 from the config file", changes: []change{web("gunicorn -c gunicorn.conf.py app:app"), file("gunicorn.conf.py", "timeout = 120\n")}, status: Warn, ev: "config file"},
+	{check: "gunicorn-timeout", name: "GUNICORN_CMD_ARGS", changes: []change{env("GUNICORN_CMD_ARGS", "--timeout 15 --access-logfile -")}, status: Pass},
+	{check: "gunicorn-timeout", name: "not gunicorn", changes: []change{web("waitress-serve --port=$PORT app:app")}, status: Skip},
+
+	{check: "access-logs", name: "buildpack default", status: Pass},
+	{check: "access-logs", name: "GUNICORN_CMD_ARGS without access log", changes: []change{env("GUNICORN_CMD_ARGS", "--timeout 20")}, status: Warn, msg: "buildpack"},
+	{check: "access-logs", name: "no buildpack", changes: []change{func(s *Snapshot) { s.Buildpacks = nil }}, status: Warn},
+	{check: "access-logs", name: "explicit", changes: []change{func(s *Snapshot) { s.Buildpacks = nil }, web("gunicorn --access-logfile - app:app")}, status: Pass},
+
+	{check: "dyno-tier", name: "standard", status: Pass},
+	{check: "dyno-tier", name: "eco", changes: []change{size("eco")}, status: Warn, msg: "sleep", fix: "ps:type web=standard-1x"},
+	{check: "dyno-tier", name: "Eco in production", changes: []change{size("Eco"), stage("production")}, status: Fail},
+	{check: "dyno-tier", name: "no web", changes: []change{func(s *Snapshot) { s.Formation[0].Type = "worker" }}, status: Skip},
+
+	{check: "web-redundancy", name: "two", status: Pass},
+	{check: "web-redundancy", name: "one", changes: []change{quantity(1)}, status: Warn, fix: "ps:scale web=2"},
+	{check: "web-redundancy", name: "zero", changes: []change{quantity(0)}, status: Skip},
+
+	{check: "crashed-dynos", name: "none running", status: Skip},
+	{check: "crashed-dynos", name: "all up", changes: []change{dynos(Dyno{Name: "web.1", State: "up"}, Dyno{Name: "web.2", State: "idle"})}, status: Pass},
+	{check: "crashed-dynos", name: "crashed", changes: []change{dynos(Dyno{Name: "web.1", State: "up"}, Dyno{Name: "worker.1", State: "crashed"})}, status: Warn, msg: "worker.1"},
+}
+
+var platformCases = []checkCase{
+	{check: "stack", name: "heroku-24", status: Pass},
+	{check: "stack", name: "heroku-26", changes: []change{stackIs("heroku-26")}, status: Pass},
+	{check: "stack", name: "heroku-22", changes: []change{stackIs("heroku-22")}, status: Warn, msg: "April 2027", fix: "stack:set heroku-24 -a myapp"},
+	{check: "stack", name: "heroku-20", changes: []change{stackIs("heroku-20")}, status: Fail, msg: "end of life"},
+	{check: "stack", name: "heroku-18 moving to 24", changes: []change{stackIs("heroku-18"), func(s *Snapshot) { s.App.BuildStack = "heroku-24" }}, status: Fail, msg: "next build uses heroku-24"},
+	{check: "stack", name: "fir", changes: []change{func(s *Snapshot) { s.App.Generation = "fir" }}, status: Skip},
+
+	{check: "postgres-plan", name: "no postgres", status: Skip},
+	{check: "postgres-plan", name: "standard", changes: []change{addons(herokuPG)}, status: Pass},
+	{check: "postgres-plan", name: "essential", changes: []change{addons(Addon{Name: "pg", Service: "heroku-postgresql", Plan: "heroku-postgresql:essential-0"})}, status: Warn, fix: "addons:upgrade pg heroku-postgresql:standard-0"},
+	{check: "postgres-plan", name: "legacy hobby", changes: []change{addons(Addon{Name: "pg", Service: "heroku-postgresql", Plan: "heroku-postgresql:hobby-dev"})}, status: Warn},
+	{check: "postgres-plan", name: "essential in staging", changes: []change{stage("staging"), addons(Addon{Name: "pg", Service: "heroku-postgresql", Plan: "heroku-postgresql:essential-0"})}, status: Skip},
+
+	{check: "tls-custom-domains", name: "only the herokuapp domain", changes: []change{domains(Domain{Hostname: "myapp.herokuapp.com", Kind: "heroku"})}, status: Skip},
+	{check: "tls-custom-domains", name: "ACM", changes: []change{acm(true), domains(Domain{Hostname: "www.example.com", Kind: "custom", ACMStatus: "cert issued"})}, status: Pass},
+	{check: "tls-custom-domains", name: "no certificate", changes: []change{domains(Domain{Hostname: "www.example.com", Kind: "custom"})}, status: Fail, msg: "www.example.com", fix: "certs:auto:enable"},
+	{check: "tls-custom-domains", name: "ACM failing", changes: []change{acm(true), domains(Domain{Hostname: "www.example.com", Kind: "custom", ACMStatus: "failing", ACMStatusReason: "CAA record"})}, status: Warn},
+	{check: "tls-custom-domains", name: "SNI cert expiring", changes: []change{domains(Domain{Hostname: "www.example.com", Kind: "custom", SNIEndpoint: "tokyo-123"}), certs(Cert{Name: "tokyo-123", ExpiresAt: taken.Add(10 * 24 * time.Hour)})}, status: Warn, ev: "expires on 2026-12-09"},
+	{check: "tls-custom-domains", name: "SNI cert expired", changes: []change{domains(Domain{Hostname: "www.example.com", Kind: "custom", SNIEndpoint: "tokyo-123"}), certs(Cert{Name: "tokyo-123", ExpiresAt: taken.Add(-time.Hour)})}, status: Fail},
+	{check: "tls-custom-domains", name: "SNI cert fine", changes: []change{domains(Domain{Hostname: "www.example.com", Kind: "custom", SNIEndpoint: "tokyo-123"}), certs(Cert{Name: "tokyo-123", ExpiresAt: taken.Add(90 * 24 * time.Hour)})}, status: Pass},
+
+	{check: "log-drain", name: "nothing", status: Warn, fix: "papertrail"},
+	{check: "log-drain", name: "drain", changes: []change{func(s *Snapshot) { s.LogDrains = 1 }}, status: Pass},
+	{check: "log-drain", name: "add-on", changes: []change{addons(Addon{Name: "papertrail-x", Service: "papertrail"})}, status: Pass},
+	{check: "log-drain", name: "drains unavailable", changes: []change{func(s *Snapshot) { s.SetGap(PartLogDrains, "Heroku API error 503", true) }}, status: Error},
+
+	{check: "edge-protection", name: "none", status: Warn, fix: "expeditedwaf"},
+	{check: "edge-protection", name: "waf", changes: []change{addons(Addon{Name: "expeditedwaf-x", Service: "expeditedwaf"})}, status: Pass},
+}
