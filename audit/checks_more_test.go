@@ -2,6 +2,8 @@ package audit
 
 import (
 	"slices"
+	"strings"
+	"testing"
 	"time"
 )
 
@@ -70,8 +72,8 @@ var processCases = []checkCase{
 
 	{check: "access-logs", name: "buildpack default", status: Pass},
 	{check: "access-logs", name: "GUNICORN_CMD_ARGS without access log", changes: []change{env("GUNICORN_CMD_ARGS", "--timeout 20")}, status: Warn, msg: "buildpack"},
-	{check: "access-logs", name: "no buildpack", changes: []change{func(s *Snapshot) { s.Buildpacks = nil }}, status: Warn},
-	{check: "access-logs", name: "explicit", changes: []change{func(s *Snapshot) { s.Buildpacks = nil }, web("gunicorn --access-logfile - app:app")}, status: Pass},
+	{check: "access-logs", name: "no Python buildpack", changes: []change{func(s *Snapshot) { s.Buildpacks = []string{"heroku/nodejs"} }}, status: Warn},
+	{check: "access-logs", name: "explicit", changes: []change{func(s *Snapshot) { s.Buildpacks = []string{"heroku/nodejs"} }, web("gunicorn --access-logfile - app:app")}, status: Pass},
 
 	{check: "dyno-tier", name: "standard", status: Pass},
 	{check: "dyno-tier", name: "eco", changes: []change{size("eco")}, status: Warn, msg: "sleep", fix: "ps:type web=standard-1x"},
@@ -82,6 +84,8 @@ var processCases = []checkCase{
 	{check: "web-redundancy", name: "one", changes: []change{quantity(1)}, status: Warn, fix: "ps:scale web=2"},
 	{check: "web-redundancy", name: "zero", changes: []change{quantity(0)}, status: Skip},
 
+	{check: "gunicorn-workers", name: "buildpack detected from files when none is set", changes: []change{func(s *Snapshot) { s.Buildpacks = nil }}, status: Pass, ev: "set by the Python buildpack"},
+	{check: "access-logs", name: "checkout only: buildpack detected", changes: []change{func(s *Snapshot) { *s = *CheckoutSnapshot("myapp", s.Files) }}, status: Pass},
 	{check: "crashed-dynos", name: "none running", status: Skip},
 	{check: "crashed-dynos", name: "all up", changes: []change{dynos(Dyno{Name: "web.1", State: "up"}, Dyno{Name: "web.2", State: "idle"})}, status: Pass},
 	{check: "crashed-dynos", name: "crashed", changes: []change{dynos(Dyno{Name: "web.1", State: "up"}, Dyno{Name: "worker.1", State: "crashed"})}, status: Warn, msg: "worker.1"},
@@ -116,4 +120,57 @@ var platformCases = []checkCase{
 
 	{check: "edge-protection", name: "none", status: Warn, fix: "expeditedwaf"},
 	{check: "edge-protection", name: "waf", changes: []change{addons(Addon{Name: "expeditedwaf-x", Service: "expeditedwaf"})}, status: Pass},
+}
+
+func TestGunicornConfigFile(t *testing.T) {
+	for _, tc := range []struct{ cmd, want string }{
+		{"gunicorn -c gunicorn.cfg app:app", "gunicorn.cfg"},
+		{"gunicorn --config=config/gunicorn.conf app:app", "config/gunicorn.conf"},
+		{"gunicorn app:app -c /app/etc/g.cfg", "etc/g.cfg"},
+		{"newrelic-admin run-program gunicorn -cgunicorn.cfg app:app", "gunicorn.cfg"},
+		{"cd src && gunicorn -c conf/g.cfg app:app", "src/conf/g.cfg"},
+		{"sh -c 'gunicorn -c g.cfg app:app'", "g.cfg"},
+		{"gunicorn -c python:myapp.gconf app:app", ""},
+		{"gunicorn -c $CONF app:app", ""},
+		{"gunicorn -c /etc/gunicorn.cfg app:app", ""},
+		{"gunicorn -c ../outside.cfg app:app", ""},
+		{"gunicorn app:app", ""},
+		{"uwsgi -c x.ini", ""},
+		{"sh -c 'exit' && gunicorn app:app", ""},
+		{"gunicorn -c gunicorn.conf app:app", "gunicorn.conf"},
+		{"gunicorn --config config/gunicorn.toml app:app", "config/gunicorn.toml"},
+		{"gunicorn --config=./etc/gc.cfg app:app", "etc/gc.cfg"},
+		{"gunicorn -cetc/gc.ini app:app", "etc/gc.ini"},
+		{"newrelic-admin run-program gunicorn -c 'conf/g.conf' app:app", "conf/g.conf"},
+		{"gunicorn -c gunicorn_config.py app:app", "gunicorn_config.py"},
+		{"gunicorn app:app && ls -c x", ""},
+		{"gunicorn -c", ""},
+		{"", ""},
+	} {
+		t.Run(tc.cmd, func(t *testing.T) {
+			if got := GunicornConfigFile(tc.cmd); got != tc.want {
+				t.Errorf("GunicornConfigFile(%q) = %q, want %q", tc.cmd, got, tc.want)
+			}
+		})
+	}
+}
+
+func FuzzGunicornConfigFile(f *testing.F) {
+	for _, s := range []string{"gunicorn -c g.conf app:app", "gunicorn --config=/app/../x", "gunicorn -c ./a/./b/../c", "gunicorn -c python:x", "gunicorn -c", "cd .. && gunicorn -c x app:app"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, cmd string) {
+		p := GunicornConfigFile(cmd)
+		if p == "" {
+			return
+		}
+		if strings.HasPrefix(p, "/") {
+			t.Errorf("GunicornConfigFile(%q) = %q is absolute", cmd, p)
+		}
+		for _, seg := range strings.Split(p, "/") {
+			if seg == "" || seg == "." || seg == ".." {
+				t.Errorf("GunicornConfigFile(%q) = %q has segment %q", cmd, p, seg)
+			}
+		}
+	})
 }

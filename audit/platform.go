@@ -56,9 +56,19 @@ func (s *Snapshot) hasPythonBuildpack() bool {
 			return true
 		}
 	}
-	if _, ok := s.Files.Get(".profile.d/WEB_CONCURRENCY.sh"); ok {
-		return true
+	// An app that never set its buildpacks (or a checkout) gets the one
+	// Heroku detects: the Python buildpack detects these files.
+	if len(s.Buildpacks) == 0 {
+		for _, f := range []string{"requirements.txt", "Pipfile", "pyproject.toml", ".python-version", "runtime.txt", "setup.py"} {
+			if _, ok := s.Files.Get(f); ok {
+				return true
+			}
+		}
 	}
-	_, ok := s.Files.Get(".profile.d/python.gunicorn.sh")
-	return ok
+	for _, f := range []string{".profile.d/WEB_CONCURRENCY.sh", ".profile.d/python.gunicorn.sh"} {
+		if _, ok := s.Files.Get(f); ok {
+			return true
+		}
+	}
+	return false
 }

@@ -3,6 +3,7 @@ package audit
 import (
 	"fmt"
 	"maps"
+	"path"
 	"slices"
 	"strings"
 
@@ -145,3 +146,54 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 type gunicornValue = gunicorn.Value
+
+// GunicornConfigFile names the file a web command gives gunicorn with -c,
+// relative to the app root, so the slug or checkout reader can pick it even
+// when its name is not one it picks anyway (`-c gunicorn.cfg`). It is "" for
+// other servers, a `python:module` config, a path built from a variable, or
+// one outside /app.
+func GunicornConfigFile(webCommand string) string {
+	inv, err := procfile.Analyze(webCommand)
+	if err != nil || procfile.Classify(inv.Argv).Name != "gunicorn" {
+		return ""
+	}
+	set, _ := gunicorn.ParseArgs(inv.Argv[1:], gunicorn.Source("command line"))
+	p := set.Config.Raw
+	if p == "" || strings.HasPrefix(p, "python:") || strings.ContainsAny(p, "$`*?[") {
+		return ""
+	}
+	if strings.HasPrefix(p, "/") {
+		rest, ok := strings.CutPrefix(p, "/app/")
+		if !ok {
+			return ""
+		}
+		p = rest
+	}
+	if inv.Dir != "" && !strings.HasPrefix(inv.Dir, "/") {
+		p = path.Join(inv.Dir, p) // `cd src && gunicorn -c conf/g.cfg`
+	}
+	p = path.Clean(p)
+	if p == "." || p == ".." || strings.HasPrefix(p, "../") {
+		return ""
+	}
+	return p
+}
+
+// WebCommand returns the web process's command from a Procfile among the
+// files, if there is one.
+func WebCommand(files *Files) string {
+	data, ok := files.Get("Procfile")
+	if !ok {
+		return ""
+	}
+	entries, _, err := procfile.Parse(data)
+	if err != nil {
+		return ""
+	}
+	for _, e := range entries {
+		if e.Type == "web" {
+			return e.Command
+		}
+	}
+	return ""
+}

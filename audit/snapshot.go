@@ -183,3 +183,17 @@ func (s *Snapshot) Process(typ string) (Process, bool) {
 	}
 	return Process{}, false
 }
+
+// apiParts are the parts only the Platform API can tell.
+var apiParts = []Part{PartApp, PartConfig, PartFormation, PartDynos, PartAddons, PartBuildpacks,
+	PartRelease, PartSlug, PartDomains, PartLogDrains}
+
+// CheckoutSnapshot is the snapshot of a local checkout audited without an
+// app: the file checks run, the ones that need the Platform API skip.
+func CheckoutSnapshot(name string, files *Files) *Snapshot {
+	s := &Snapshot{App: App{Name: name}, Files: files}
+	for _, p := range apiParts {
+		s.SetGap(p, "no app given: only the checkout was audited", false)
+	}
+	return s
+}

@@ -41,6 +41,9 @@ type Options struct {
 	UserAgent     string       // "herokuaudit/VERSION"
 	SlugOptions   slug.Options // zero fields take slug's defaults
 	Retry         RetryPolicy  // 429/503 retries
+	// SkipSlugFiles stops at the slug's metadata and leaves Files to the
+	// caller: `--dir` audits a checkout's files instead of the running slug.
+	SkipSlugFiles bool
 }
 
 // Client fetches app snapshots. It is safe for concurrent use.
@@ -55,6 +58,7 @@ type Client struct {
 	// anyBlobURL lets the fixture client fetch blobs from its fake host,
 	// which is served in-process.
 	anyBlobURL bool
+	skipFiles  bool
 }
 
 // New returns a client for the Platform API at opt.URL.
@@ -133,6 +137,7 @@ func newClient(opt Options, fixtures bool) (*Client, error) {
 		concurrency: conc,
 		slugOpt:     opt.SlugOptions, // zero fields take slug's defaults
 		anyBlobURL:  fixtures,
+		skipFiles:   opt.SkipSlugFiles,
 	}, nil
 }
 

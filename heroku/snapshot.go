@@ -239,7 +239,10 @@ func (c *Client) releaseChain(ctx context.Context, app string, s *collector) *Er
 	}
 	m := mapSlug(sl)
 	s.set(func(snap *audit.Snapshot) { snap.Slug = &m })
-	files, reason := c.readSlug(ctx, sl.Blob.Method, sl.Blob.URL, configFile(sl.ProcessTypes["web"]))
+	if c.skipFiles {
+		return nil
+	}
+	files, reason := c.readSlug(ctx, sl.Blob.Method, sl.Blob.URL, audit.GunicornConfigFile(sl.ProcessTypes["web"]))
 	if reason != "" {
 		s.gap(reason, true, audit.PartFiles)
 		return nil
@@ -289,77 +292,6 @@ func pickCurrent(rels []hk.Release) *hk.Release {
 		}
 	}
 	return best
-}
-
-// configFile returns the gunicorn config file named by -c/--config in a web
-// command when the slug reader would not pick it anyway (it reads Python
-// sources), as a path relative to the app root; "" when there is none.
-func configFile(cmd string) string {
-	f := strings.Fields(cmd)
-	i := slices.IndexFunc(f, func(s string) bool {
-		s = strings.Trim(s, `'"`)
-		return s == "gunicorn" || strings.HasSuffix(s, "/gunicorn")
-	})
-	if i < 0 {
-		return ""
-	}
-	for j := i + 1; j < len(f); j++ {
-		var v string
-		switch a := f[j]; {
-		case a == "-c" || a == "--config":
-			if j+1 < len(f) {
-				v = f[j+1]
-			}
-		case strings.HasPrefix(a, "--config="):
-			v = strings.TrimPrefix(a, "--config=")
-		case strings.HasPrefix(a, "-c") && !strings.HasPrefix(a, "--"):
-			v = a[2:]
-		default:
-			// Stop at the end of gunicorn's own arguments in a chain.
-			if a == "&&" || a == ";" || a == "||" || a == "|" {
-				return ""
-			}
-			continue
-		}
-		return appRelative(strings.Trim(v, `'"`))
-	}
-	return ""
-}
-
-// appRelative turns a config path as the dyno sees it (relative to /app, or
-// absolute under /app) into a slug entry path, or "" when it names a module
-// (python:pkg.conf), a Python file, a variable, or something outside /app.
-func appRelative(p string) string {
-	if p == "" || strings.HasPrefix(p, "python:") || strings.ContainsAny(p, "$`*?[") {
-		return ""
-	}
-	if strings.HasPrefix(p, "/") {
-		rest, ok := strings.CutPrefix(p, "/app/")
-		if !ok {
-			return ""
-		}
-		p = rest
-	}
-	p = cleanRel(p)
-	if p == "" || strings.HasSuffix(p, ".py") {
-		return ""
-	}
-	return p
-}
-
-// cleanRel cleans a relative slash path, returning "" if it escapes its root.
-func cleanRel(p string) string {
-	var out []string
-	for _, seg := range strings.Split(p, "/") {
-		switch seg {
-		case "", ".":
-		case "..":
-			return ""
-		default:
-			out = append(out, seg)
-		}
-	}
-	return strings.Join(out, "/")
 }
 
 func mapApp(a hk.App, asked string) audit.App {

@@ -546,53 +546,6 @@ func TestSnapshotRejectsBadAppNames(t *testing.T) {
 	}
 }
 
-func TestConfigFile(t *testing.T) {
-	for _, tc := range []struct{ cmd, want string }{
-		{"gunicorn -c gunicorn.conf app:app", "gunicorn.conf"},
-		{"gunicorn --config config/gunicorn.toml app:app", "config/gunicorn.toml"},
-		{"gunicorn --config=./etc/gc.cfg app:app", "etc/gc.cfg"},
-		{"gunicorn -cetc/gc.ini app:app", "etc/gc.ini"},
-		{"gunicorn -c /app/conf/g.conf app:app", "conf/g.conf"},
-		{"newrelic-admin run-program gunicorn -c 'conf/g.conf' app:app", "conf/g.conf"},
-		{"gunicorn -c gunicorn_config.py app:app", ""},
-		{"gunicorn -c python:app.gunicorn_conf app:app", ""},
-		{"gunicorn -c ../etc/passwd app:app", ""},
-		{"gunicorn -c /etc/gunicorn.conf app:app", ""},
-		{"gunicorn -c $CONF app:app", ""},
-		{"gunicorn app:app", ""},
-		{"gunicorn app:app && ls -c x", ""},
-		{"sh -c 'python app.py'", ""},
-		{"gunicorn -c", ""},
-		{"", ""},
-	} {
-		t.Run(tc.cmd, func(t *testing.T) {
-			if got := configFile(tc.cmd); got != tc.want {
-				t.Errorf("configFile(%q) = %q, want %q", tc.cmd, got, tc.want)
-			}
-		})
-	}
-}
-
-func FuzzConfigFile(f *testing.F) {
-	for _, s := range []string{"gunicorn -c g.conf app:app", "gunicorn --config=/app/../x", "gunicorn -c ./a/./b/../c", "gunicorn -c python:x", "gunicorn -c"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, cmd string) {
-		p := configFile(cmd)
-		if p == "" {
-			return
-		}
-		if strings.HasPrefix(p, "/") || strings.HasSuffix(p, ".py") {
-			t.Errorf("configFile(%q) = %q", cmd, p)
-		}
-		for _, seg := range strings.Split(p, "/") {
-			if seg == "" || seg == "." || seg == ".." {
-				t.Errorf("configFile(%q) = %q has segment %q", cmd, p, seg)
-			}
-		}
-	})
-}
-
 func TestScrubURL(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"heroku/python", "heroku/python"},
@@ -606,5 +559,26 @@ func TestScrubURL(t *testing.T) {
 				t.Errorf("scrubURL(%q) = %q, want %q", tc.in, got, tc.want)
 			}
 		})
+	}
+}
+
+func TestSkipSlugFiles(t *testing.T) {
+	api, blob, _ := world(t)
+	c, err := New(Options{Token: testToken, URL: api.srv.URL, SkipSlugFiles: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, err := c.Snapshot(context.Background(), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.Slug == nil || snap.Slug.ProcessTypes["web"] != webCmd {
+		t.Errorf("slug metadata missing: %+v", snap.Slug)
+	}
+	if snap.Files != nil {
+		t.Errorf("Files = %v, want nil: the caller fills them", snap.Files.Paths())
+	}
+	if n, _ := blob.seen(); n != 0 {
+		t.Errorf("blob fetched %d times, want 0", n)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/herokuaudit/herokuaudit/audit"
 	"github.com/herokuaudit/herokuaudit/heroku"
+	"github.com/herokuaudit/herokuaudit/heroku/slug"
 	"github.com/herokuaudit/herokuaudit/report"
 )
 
@@ -58,6 +60,7 @@ type Options struct {
 	FailUnder int
 	Timeout   time.Duration
 	Fixtures  string
+	Dir       string
 	Color     bool
 }
 
@@ -99,6 +102,7 @@ func newApp(sys system, code *int) *cli.App {
 			&cli.DurationFlag{Name: "timeout", Value: 2 * time.Minute, Usage: "give up on an app after this long", Destination: &opts.Timeout},
 			&cli.StringFlag{Name: "api-url", Usage: "Platform API base URL (default $HEROKU_HOST or https://api.heroku.com; http only on loopback)", Destination: &opts.APIURL},
 			&cli.StringFlag{Name: "fixtures", Usage: "serve the API from recorded fixtures in `DIR` (no account needed)", Destination: &opts.Fixtures},
+			&cli.StringFlag{Name: "dir", Usage: "audit the code in this local checkout `PATH` instead of the running slug; alone, audits the checkout without an app", Destination: &opts.Dir},
 		},
 		Action: func(c *cli.Context) error {
 			opts.Apps = c.Args().Slice()
@@ -170,8 +174,7 @@ func parseGate(s string) (audit.Severity, error) {
 }
 
 func runAudit(ctx context.Context, opts Options, sys system, code *int) error {
-	renderer, err := report.Lookup(opts.Format)
-	if err != nil {
+	if _, err := report.Lookup(opts.Format); err != nil {
 		return troublef("%v", err)
 	}
 	gate, err := parseGate(opts.FailOn)
@@ -181,13 +184,23 @@ func runAudit(ctx context.Context, opts Options, sys system, code *int) error {
 	if opts.FailUnder < 0 || opts.FailUnder > 100 {
 		return troublef("--fail-under must be between 0 and 100")
 	}
-	if len(opts.Apps) == 0 {
+	if len(opts.Apps) == 0 && opts.Dir == "" {
 		return troublef("no app given: herokuaudit [flags] APP... (flags go before the apps; see --help)")
 	}
 	for _, a := range opts.Apps {
 		if strings.HasPrefix(a, "-") {
 			return troublef("flag %s after the apps: put flags before the app names", a)
 		}
+	}
+	var checkout *audit.Files
+	if opts.Dir != "" {
+		if checkout, err = readCheckout(ctx, opts.Dir); err != nil {
+			return troublef("--dir %v", err)
+		}
+	}
+	if len(opts.Apps) == 0 {
+		results := []audit.Result{audit.Audit(audit.CheckoutSnapshot(checkoutName(opts.Dir), checkout), audit.Catalog())}
+		return finish(ctx, opts, sys, code, gate, results)
 	}
 	client, err := newClient(ctx, opts, sys)
 	if err != nil {
@@ -206,12 +219,26 @@ func runAudit(ctx context.Context, opts Options, sys system, code *int) error {
 				results[i] = audit.Failed(app, err)
 				return nil
 			}
+			if checkout != nil {
+				// the checkout is what is about to ship: its files stand
+				// in for the running slug's
+				snap.Files = checkout
+				delete(snap.Gaps, audit.PartFiles)
+			}
 			results[i] = audit.Audit(snap, audit.Catalog())
 			return nil
 		})
 	}
 	_ = g.Wait() // per-app errors are recorded in results, never returned
+	return finish(ctx, opts, sys, code, gate, results)
+}
 
+// finish renders the report and sets the exit code.
+func finish(ctx context.Context, opts Options, sys system, code *int, gate audit.Severity, results []audit.Result) error {
+	renderer, err := report.Lookup(opts.Format)
+	if err != nil {
+		return troublef("%v", err)
+	}
 	rep := report.Report{Tool: report.Tool{Name: "herokuaudit", Version: toolVersion()}, Results: results, Color: opts.Color}
 	if err := renderer.Render(sys.Stdout, rep); err != nil {
 		return troublef("writing the report: %v", err)
@@ -248,13 +275,36 @@ func exitCode(results []audit.Result, gate audit.Severity, failUnder int) int {
 	return code
 }
 
+// readCheckout reads a local checkout's files with the slug reader's rules,
+// plus a gunicorn config file the Procfile's web line names with -c.
+func readCheckout(ctx context.Context, dir string) (*audit.Files, error) {
+	files, err := slug.ReadDir(ctx, dir, slug.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if extra := audit.GunicornConfigFile(audit.WebCommand(files)); extra != "" {
+		if _, ok := files.Get(extra); !ok {
+			return slug.ReadDir(ctx, dir, slug.Options{Extra: []string{extra}})
+		}
+	}
+	return files, nil
+}
+
+// checkoutName names a checkout audited without an app: its folder's name.
+func checkoutName(dir string) string {
+	if abs, err := filepath.Abs(dir); err == nil {
+		return filepath.Base(abs)
+	}
+	return dir
+}
+
 // auditor is what the audit needs from the API side.
 type auditor interface {
 	Snapshot(ctx context.Context, app string) (*audit.Snapshot, error)
 }
 
 func newClient(ctx context.Context, opts Options, sys system) (auditor, error) {
-	hopts := heroku.Options{UserAgent: "herokuaudit/" + toolVersion()}
+	hopts := heroku.Options{UserAgent: "herokuaudit/" + toolVersion(), SkipSlugFiles: opts.Dir != ""}
 	if opts.Fixtures != "" {
 		if st, err := os.Stat(opts.Fixtures); err != nil || !st.IsDir() {
 			return nil, troublef("--fixtures %s: not a directory", opts.Fixtures)

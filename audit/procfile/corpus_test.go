@@ -1,0 +1,76 @@
+package procfile
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// corpusDir holds real-world Procfiles kept outside the project (see its
+// INDEX.md); the test skips when it is absent.
+const corpusDir = "../../../shared/corpus"
+
+// readCorpus returns the Procfiles of the corpus by file name, without the
+// "# source:" line each file starts with.
+func readCorpus(t *testing.T) map[string][]byte {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(corpusDir, "procfiles", "*.txt"))
+	if err != nil || len(files) == 0 {
+		t.Skipf("corpus not found at %s", corpusDir)
+	}
+	out := map[string][]byte{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.HasPrefix(data, []byte("# source:")) {
+			t.Fatalf("%s: no # source: line", f)
+		}
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			data = data[i+1:]
+		}
+		out[filepath.Base(f)] = data
+	}
+	return out
+}
+
+func TestCorpus(t *testing.T) {
+	corpus := readCorpus(t)
+	var web, known, commands int
+	var unknown []string
+	for name, data := range corpus {
+		entries, _, err := Parse(data)
+		if err != nil {
+			t.Errorf("%s: Parse: %v", name, err)
+			continue
+		}
+		for _, e := range entries {
+			commands++
+			inv, err := Analyze(e.Command)
+			if err != nil {
+				t.Errorf("%s line %d: Analyze: %v", name, e.Line, err)
+				continue
+			}
+			if e.Type != "web" {
+				continue
+			}
+			web++
+			if s := Classify(inv.Argv); s.Production || s.Dev {
+				known++
+			} else {
+				unknown = append(unknown, name+": "+s.Name)
+			}
+		}
+	}
+	if web < 90 {
+		t.Errorf("only %d web lines found in %d files; is the corpus complete?", web, len(corpus))
+	}
+	share := float64(known) / float64(web)
+	t.Logf("%d files, %d commands, %d web lines, %.1f%% classified as a known server; unknown: %v",
+		len(corpus), commands, web, 100*share, unknown)
+	if share < 0.90 {
+		t.Errorf("%.1f%% of web lines classified as a known server, want at least 90%%; unknown: %v", 100*share, unknown)
+	}
+}

@@ -1,0 +1,151 @@
+package slug
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func writeTree(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func git(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.email=t@example.com", "-c", "user.name=t"}, args...)...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+}
+
+var checkout = map[string]string{
+	"Procfile":                   "web: gunicorn app:app\r\n",
+	".python-version":            "3.13\n",
+	"requirements.txt":           "flask==3.1.2\n",
+	"app.py":                     "from flask import Flask\n",
+	"templates/index.html":       "<p>{{ x }}</p>",
+	"static/logo.png":            "png",
+	".env":                       "SECRET_KEY=FIXTURESECRET-dotenv",
+	"venv/lib/site.py":           "x = 1\n",
+	"node_modules/x/index.py":    "x = 1\n",
+	"notes/scratch.py":           "print('untracked but not ignored')\n",
+	"build/generated_ignored.py": "x = 1\n",
+	".gitignore":                 ".env\nvenv/\nbuild/\n",
+}
+
+func TestReadDirGit(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	tests := []struct {
+		name       string
+		trackEnv   bool
+		wantPaths  []string
+		wantNoted  []string
+		wantAbsent []string
+	}{
+		{
+			name:       "ignored files do not deploy",
+			wantPaths:  []string{".python-version", "Procfile", "app.py", "notes/scratch.py", "requirements.txt", "templates/index.html"},
+			wantAbsent: []string{"venv/lib/site.py", "build/generated_ignored.py", "static/logo.png", "node_modules/x/index.py"},
+		},
+		{
+			name:      "a committed .env is noted, never read",
+			trackEnv:  true,
+			wantPaths: []string{".python-version", "Procfile", "app.py", "notes/scratch.py", "requirements.txt", "templates/index.html"},
+			wantNoted: []string{".env"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := t.TempDir()
+			writeTree(t, root, checkout)
+			git(t, root, "init", "-q")
+			git(t, root, "add", "Procfile", ".python-version", "requirements.txt", "app.py", "templates", ".gitignore", "static")
+			if tt.trackEnv {
+				git(t, root, "add", "-f", ".env")
+			}
+			git(t, root, "commit", "-qm", "x")
+			files, err := ReadDir(context.Background(), root, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if files.Origin != "dir" {
+				t.Errorf("Origin = %q", files.Origin)
+			}
+			if got := files.Paths(); !slices.Equal(got, tt.wantPaths) {
+				t.Errorf("Paths = %v, want %v", got, tt.wantPaths)
+			}
+			if !slices.Equal(files.Noted, tt.wantNoted) {
+				t.Errorf("Noted = %v, want %v", files.Noted, tt.wantNoted)
+			}
+			if b, _ := files.Get("Procfile"); string(b) != "web: gunicorn app:app\r\n" {
+				t.Errorf("Procfile not byte-exact: %q", b)
+			}
+			for _, e := range files.Entries {
+				if strings.Contains(string(e), "FIXTURESECRET") {
+					t.Error(".env content was read")
+				}
+			}
+		})
+	}
+}
+
+func TestReadDirPlain(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"Procfile":       "web: python app.py\n",
+		"app.py":         "x = 1\n",
+		"big.py":         strings.Repeat("#", 2<<20),
+		".venv/x.py":     "x = 1\n",
+		".env.local":     "A=FIXTURESECRET",
+		"config/gun.cfg": "workers = 2\n",
+	})
+	if err := os.Symlink("/etc/passwd", filepath.Join(root, "requirements.txt")); err != nil {
+		t.Fatal(err)
+	}
+	files, err := ReadDir(context.Background(), root, Options{Extra: []string{"config/gun.cfg"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := files.Paths(), []string{"Procfile", "app.py", "config/gun.cfg"}; !slices.Equal(got, want) {
+		t.Errorf("Paths = %v, want %v", got, want)
+	}
+	if !slices.Equal(files.Noted, []string{".env.local"}) {
+		t.Errorf("Noted = %v", files.Noted)
+	}
+	skipped := strings.Join(files.Skipped, "\n")
+	for _, want := range []string{"big.py: larger than", "requirements.txt: symlink"} {
+		if !strings.Contains(skipped, want) {
+			t.Errorf("Skipped lacks %q: %v", want, files.Skipped)
+		}
+	}
+}
+
+func TestReadDirErrors(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(f, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ path, want string }{
+		{filepath.Join(t.TempDir(), "missing"), "no such directory"},
+		{f, "is not a directory"},
+	} {
+		if _, err := ReadDir(context.Background(), tc.path, Options{}); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("ReadDir(%s) = %v, want %q", tc.path, err, tc.want)
+		}
+	}
+}
