@@ -232,3 +232,62 @@ func TestChecksAndExplain(t *testing.T) {
 		t.Errorf("help: exit %d\n%s", code, out)
 	}
 }
+
+func TestDir(t *testing.T) {
+	statusOf := func(t *testing.T, out, app, check string) string {
+		t.Helper()
+		var doc struct {
+			Apps []struct {
+				App      string
+				Findings []struct{ Check, Status, Message string }
+			}
+		}
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatalf("not JSON: %v\n%s", err, out)
+		}
+		for _, a := range doc.Apps {
+			for _, f := range a.Findings {
+				if a.App == app && f.Check == check {
+					return f.Status
+				}
+			}
+		}
+		t.Fatalf("no %s finding for %s in\n%s", check, app, out)
+		return ""
+	}
+	insecureCode := fixturesDir + "/apps/flask-insecure/slug"
+	secureCode := fixturesDir + "/apps/flask-secure/slug"
+
+	t.Run("checkout alone", func(t *testing.T) {
+		code, out, errOut := runCLI(t, nil, "-f", "json", "--dir", insecureCode)
+		if code != 1 {
+			t.Fatalf("exit %d, want 1 (the checkout pins Python 3.9)\n%s", code, errOut)
+		}
+		if got := statusOf(t, out, "slug", "python-runtime"); got != "fail" {
+			t.Errorf("python-runtime = %s, want fail", got)
+		}
+		if got := statusOf(t, out, "slug", "debug-mode"); got != "skip" {
+			t.Errorf("debug-mode = %s, want skip (no app, no config vars)", got)
+		}
+	})
+	t.Run("checkout against a live app", func(t *testing.T) {
+		code, out, _ := runCLI(t, nil, "--fixtures", fixturesDir, "-f", "json", "--dir", secureCode, "flask-insecure")
+		if code != 1 {
+			t.Fatalf("exit %d, want 1", code)
+		}
+		// the checkout's .python-version (3.13), not the running slug's runtime.txt (3.9)
+		if got := statusOf(t, out, "flask-insecure", "python-runtime"); got != "pass" {
+			t.Errorf("python-runtime = %s, want pass", got)
+		}
+		// the live app's config vars still count
+		if got := statusOf(t, out, "flask-insecure", "debug-mode"); got != "fail" {
+			t.Errorf("debug-mode = %s, want fail", got)
+		}
+	})
+	t.Run("missing directory", func(t *testing.T) {
+		code, _, errOut := runCLI(t, nil, "--dir", "no/such/dir")
+		if code != 2 || !strings.Contains(errOut, "no such directory") {
+			t.Errorf("exit %d, stderr %q", code, errOut)
+		}
+	})
+}
