@@ -30,6 +30,8 @@ func Catalog() []Check {
 		tlsCustomDomains,
 		logDrain,
 		edgeProtection,
+		// source
+		envFileInSlug,
 	}
 }
 

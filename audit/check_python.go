@@ -71,14 +71,30 @@ func parsePyVersion(s string) (pyVersion, bool) {
 	return v, true
 }
 
-// cleanText decodes a small config file the way people save them: a UTF-8
-// BOM, CRLF line ends, stray whitespace.
-func cleanText(b []byte) string {
-	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(b) {
-		return ""
+// versionLines reads a runtime.txt or .python-version the way the buildpack
+// does: `#` comments, blank lines and surrounding whitespace are ignored; a
+// byte order mark or invalid UTF-8 is rejected.
+func versionLines(b []byte, file string) ([]string, string) {
+	if bytes.HasPrefix(b, []byte("\xef\xbb\xbf")) {
+		return nil, file + " is saved with a UTF-8 byte order mark, which the buildpack rejects"
 	}
-	return strings.ReplaceAll(string(b), "\r\n", "\n")
+	if !utf8.Valid(b) {
+		return nil, file + " is not valid UTF-8"
+	}
+	var lines []string
+	for _, l := range strings.Split(string(b), "\n") {
+		l = strings.TrimSpace(l)
+		if l != "" && !strings.HasPrefix(l, "#") {
+			lines = append(lines, l)
+		}
+	}
+	switch {
+	case len(lines) == 0:
+		return nil, file + " has no version line"
+	case len(lines) > 1:
+		return nil, file + " has more than one version line (the buildpack rejects it)"
+	}
+	return lines, ""
 }
 
 // pythonPin is where the Python version comes from, in the buildpack's order.
@@ -90,26 +106,20 @@ type pythonPin struct {
 
 func findPythonPin(s *Snapshot) (pythonPin, bool) {
 	if b, ok := s.Files.Get("runtime.txt"); ok {
-		t := strings.TrimSpace(cleanText(b))
-		v, ok := parsePyVersion(strings.TrimPrefix(t, "python-"))
-		if !ok || !strings.HasPrefix(t, "python-") {
+		lines, problem := versionLines(b, "runtime.txt")
+		if problem != "" {
+			return pythonPin{File: "runtime.txt", Problem: problem}, true
+		}
+		v, ok := parsePyVersion(strings.TrimPrefix(lines[0], "python-"))
+		if !ok || !strings.HasPrefix(lines[0], "python-") {
 			return pythonPin{File: "runtime.txt", Problem: "runtime.txt is not of the form python-3.X or python-3.X.Y"}, true
 		}
 		return pythonPin{File: "runtime.txt", Version: v}, true
 	}
 	if b, ok := s.Files.Get(".python-version"); ok {
-		var lines []string
-		for _, l := range strings.Split(cleanText(b), "\n") {
-			l = strings.TrimSpace(l)
-			if l != "" && !strings.HasPrefix(l, "#") {
-				lines = append(lines, l)
-			}
-		}
-		switch {
-		case len(lines) == 0:
-			return pythonPin{File: ".python-version", Problem: ".python-version has no version line"}, true
-		case len(lines) > 1:
-			return pythonPin{File: ".python-version", Problem: ".python-version has more than one version line (the buildpack rejects it)"}, true
+		lines, problem := versionLines(b, ".python-version")
+		if problem != "" {
+			return pythonPin{File: ".python-version", Problem: problem}, true
 		}
 		v, ok := parsePyVersion(lines[0])
 		if !ok {

@@ -7,7 +7,19 @@ import (
 	"time"
 )
 
-var checkCases = slices.Concat(coreCases, configCases, processCases, platformCases)
+var checkCases = slices.Concat(coreCases, configCases, processCases, platformCases, sourceCases)
+
+func noted(paths ...string) change {
+	return func(s *Snapshot) { s.Files.Noted = append(s.Files.Noted, paths...) }
+}
+
+var sourceCases = []checkCase{
+	{check: "env-file-in-slug", name: "clean", status: Pass},
+	{check: "env-file-in-slug", name: ".env", changes: []change{noted(".env")}, status: Fail, msg: ".env deployed in the slug", fix: "git rm --cached .env"},
+	{check: "env-file-in-slug", name: ".env.production in a subfolder", changes: []change{noted("config/.env.production")}, status: Fail},
+	{check: "env-file-in-slug", name: ".git", changes: []change{noted(".git/")}, status: Warn, msg: "history"},
+	{check: "env-file-in-slug", name: "no slug", changes: []change{func(s *Snapshot) { s.Files = nil; s.SetGap(PartFiles, "the current release has no slug", false) }}, status: Skip},
+}
 
 var taken = time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
 

@@ -162,7 +162,13 @@ var coreCases = []checkCase{
 
 	// python-runtime
 	{check: "python-runtime", name: ".python-version 3.13", status: Pass, msg: "3.13"},
-	{check: "python-runtime", name: ".python-version with comments and CRLF", changes: []change{file(".python-version", "\xef\xbb\xbf# pinned\r\n3.12\r\n")}, status: Pass},
+	{check: "python-runtime", name: ".python-version with comments, tabs and CRLF", changes: []change{file(".python-version", "# pinned\r\n\t\t# indented comment\r\n  3.12  \r\n\r\n")}, status: Pass},
+	{check: "python-runtime", name: ".python-version with a BOM", changes: []change{file(".python-version", "\xef\xbb\xbf# pinned\r\n3.12\r\n")}, status: Fail, msg: "byte order mark"},
+	{check: "python-runtime", name: ".python-version not UTF-8", changes: []change{file(".python-version", "\xff\xfe3\x00.\x001\x002\x00")}, status: Fail, msg: "UTF-8"},
+	{check: "python-runtime", name: "runtime.txt with comments", changes: []change{file("runtime.txt", "# Comments are supported\n    # even indented\n\n  python-3.13  \n")}, status: Warn, msg: "runtime.txt is deprecated"},
+	{check: "python-runtime", name: "runtime.txt with a zero width space", changes: []change{file("runtime.txt", "\u200bpython-3.12.0\n")}, status: Fail, msg: "python-3.X"},
+	{check: "python-runtime", name: "runtime.txt pypy", changes: []change{file("runtime.txt", "pypy3.6-7.3.2\n")}, status: Fail},
+	{check: "python-runtime", name: "runtime.txt wildcard", changes: []change{file("runtime.txt", "python-3.7.*\n")}, status: Fail},
 	{check: "python-runtime", name: "latest patch", changes: []change{file(".python-version", "3.13.15\n")}, status: Pass},
 	{check: "python-runtime", name: "old patch", changes: []change{file(".python-version", "3.13.1")}, status: Warn, msg: "older than 3.13.15"},
 	{check: "python-runtime", name: "3.10 deprecated", changes: []change{file(".python-version", "3.10")}, status: Warn, msg: "2027-01-06"},

@@ -1,0 +1,84 @@
+package audit
+
+import (
+	"bytes"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// corpusDir holds real deployment files from public repositories, kept
+// beside the project, not in it. Tests that read it skip when it is absent.
+const corpusDir = "../../shared/corpus"
+
+// readCorpus returns each corpus file of a kind as (source path, content),
+// the `# source: OWNER/REPO PATH` line removed.
+func readCorpus(t *testing.T, kind string) map[string][]byte {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(corpusDir, kind, "*.txt"))
+	if len(files) == 0 {
+		t.Skipf("corpus %s not present at %s", kind, corpusDir)
+	}
+	out := map[string][]byte{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		head, body, _ := bytes.Cut(data, []byte("\n"))
+		fields := strings.Fields(string(head))
+		if len(fields) < 4 {
+			t.Fatalf("%s: no source line", f)
+		}
+		out[filepath.Base(f)+" "+fields[2]+" "+fields[3]] = body
+	}
+	return out
+}
+
+// TestRuntimeCorpus reads every real runtime.txt and .python-version: none
+// errors, every one gets a verdict with a reason, and the buildpack's own
+// deliberately broken fixtures are refused as the buildpack refuses them.
+func TestRuntimeCorpus(t *testing.T) {
+	// what the buildpack's documentation calls a valid pin, per file
+	valid := map[string]*regexp.Regexp{
+		"runtime.txt":     regexp.MustCompile(`^python-\d+\.\d+(\.\d+)?$`),
+		".python-version": regexp.MustCompile(`^\d+\.\d+(\.\d+)?$`),
+	}
+	wellFormed := func(file string, body []byte) bool {
+		if bytes.HasPrefix(body, []byte("\xef\xbb\xbf")) {
+			return false
+		}
+		var lines []string
+		for _, l := range strings.Split(string(body), "\n") {
+			if l = strings.TrimSpace(l); l != "" && l[0] != '#' {
+				lines = append(lines, l)
+			}
+		}
+		return len(lines) == 1 && valid[file].MatchString(lines[0])
+	}
+	files := readCorpus(t, "runtimes")
+	for name, body := range files {
+		t.Run(name, func(t *testing.T) {
+			file := path.Base(strings.Fields(name)[2])
+			s := &Snapshot{App: App{Name: "corpus"}, Files: &Files{Origin: "slug", Entries: map[string][]byte{file: body}}}
+			f := Audit(s, []Check{pythonRuntime}).Findings[0]
+			if f.Status == Error || f.Status == Skip || f.Message == "" {
+				t.Fatalf("%s: %s %q", file, f.Status, f.Message)
+			}
+			if f.Status != Pass && f.Remediation == "" {
+				t.Errorf("%s: %s without a remediation", file, f.Status)
+			}
+			pin, _ := findPythonPin(s)
+			if wf := wellFormed(file, body); wf != (pin.Problem == "") {
+				t.Errorf("%s: well-formed = %v, but the check says %q", file, wf, pin.Problem)
+			}
+			repo := strings.Fields(name)[1]
+			if repo == "heroku/heroku-buildpack-python" && strings.Contains(name, "invalid") && f.Status != Fail {
+				t.Errorf("a buildpack fixture meant to be invalid got %s: %s", f.Status, f.Message)
+			}
+		})
+	}
+}

@@ -1,0 +1,214 @@
+// Package pysrc finds security-relevant patterns in a Flask app's Python
+// sources and Jinja templates: hard-coded secret keys, debug mode switched
+// on in code, template injection sinks, CORS open to every origin, and how
+// the code configures Postgres TLS.
+//
+// Matches are made on code tokens from a real (if small) Python tokenizer,
+// so comments, docstrings and strings that merely mention a pattern are not
+// findings. Test code, virtualenvs, vendored packages and migrations are
+// skipped. The package is pure: no I/O, no global state.
+//
+// Findings never carry a secret: literals in Detail are masked, and Value
+// holds a variable name or an sslmode, never a secret literal.
+package pysrc
+
+import (
+	"path"
+	"sort"
+	"strings"
+)
+
+// Kind names what a finding is about.
+type Kind string
+
+const (
+	// HardcodedSecret: a non-empty string literal assigned to SECRET_KEY,
+	// app.secret_key, app.config["SECRET_KEY"], JWT_SECRET_KEY,
+	// FLASK_SECRET_KEY or WTF_CSRF_SECRET_KEY, as an assignment, a keyword
+	// argument (app.config.update(SECRET_KEY="..."), dict(...)) or a dict
+	// entry. Value is the variable name.
+	HardcodedSecret Kind = "hardcoded-secret"
+	// SecretFallback: a literal used when the secret's environment variable
+	// is unset: os.environ.get("SECRET_KEY", "dev"), os.getenv(..., "dev"),
+	// os.environ.setdefault(...), `os.environ.get(...) or "dev"`.
+	SecretFallback Kind = "secret-fallback"
+	// DebugRun: app.run(debug=True), socketio.run(app, debug=True),
+	// run_simple(..., use_debugger=True), app.debug = True. Scope is
+	// "__main__" under `if __name__ == "__main__":`.
+	DebugRun Kind = "debug-run"
+	// DebugConfig: DEBUG = True at module level of a config module or in a
+	// config class body (Scope holds the class name), app.config["DEBUG"] =
+	// True, app.config.update(DEBUG=True).
+	DebugConfig Kind = "debug-config"
+	// TemplateString: render_template_string with a first argument that is
+	// not a plain string literal (nor a module constant bound to one).
+	TemplateString Kind = "template-string"
+	// MarkupSafe: Markup(...) in Python; |safe, {% filter safe %} and
+	// {% autoescape false %} in templates.
+	MarkupSafe Kind = "markup"
+	// CORSAll: CORS(app) with neither origins= nor resources=, or origins
+	// "*"; @cross_origin() with no origins; CORS_ORIGINS = "*" in code.
+	CORSAll Kind = "cors-all"
+	// SSLMode: sslmode set in code (connect args, a URL or DSN literal,
+	// PGSSLMODE set in os.environ). Value is the mode.
+	SSLMode Kind = "sslmode"
+	// SSLRequire: ssl_require=True (dj_database_url.config / parse).
+	SSLRequire Kind = "ssl-require"
+	// PostgresRewrite: code that rewrites postgres:// to postgresql://.
+	PostgresRewrite Kind = "postgres-rewrite"
+)
+
+// Finding is one match.
+type Finding struct {
+	Kind   Kind
+	File   string // path relative to the app root, as given
+	Line   int    // 1-based
+	Detail string // short and human; secret literals masked
+	// Value is the variable name for HardcodedSecret and SecretFallback
+	// (SECRET_KEY; app.secret_key reads as SECRET_KEY) and the mode for
+	// SSLMode ("require"); empty otherwise. Never a secret literal.
+	Value string
+	// Scope is the innermost enclosing class name, "__main__" under
+	// `if __name__ == "__main__":`, else "". Template findings have none.
+	Scope string
+}
+
+// Scan scans every Python source and template in files (path -> content,
+// paths relative to the app root) and returns the findings sorted by file,
+// line and kind. Ignored paths are skipped.
+//
+// Beyond ScanFile, Scan looks across files once: a bare CORS(app) is not
+// reported when some file sets CORS_ORIGINS or CORS_RESOURCES (Flask-CORS
+// then reads the origins from the app config).
+func Scan(files map[string][]byte) []Finding {
+	var all []result
+	corsConfigured := false
+	for p, data := range files {
+		rs, configured := scanFile(p, data)
+		all = append(all, rs...)
+		corsConfigured = corsConfigured || configured
+	}
+	return finish(all, corsConfigured)
+}
+
+// ScanFile scans one file. A path Scan would ignore, or one that is neither
+// Python nor a template, yields nothing.
+func ScanFile(path string, data []byte) []Finding {
+	rs, configured := scanFile(path, data)
+	return finish(rs, configured)
+}
+
+// result is a finding plus what the scan needs internally.
+type result struct {
+	Finding
+	at       int  // byte offset of the matched construct, for deduplication
+	bareCORS bool // CORS(app) with no origins: dropped when configured elsewhere
+}
+
+func scanFile(p string, data []byte) ([]result, bool) {
+	clean := cleanPath(p)
+	if Ignored(clean) {
+		return nil, false
+	}
+	switch {
+	case strings.HasSuffix(clean, ".py"):
+		f := newPyFile(p, clean, data)
+		f.scan()
+		return f.out, f.corsConfigured
+	case isTemplate(clean):
+		return scanTemplate(p, data), false
+	}
+	return nil, false
+}
+
+func finish(rs []result, corsConfigured bool) []Finding {
+	type key struct {
+		file string
+		kind Kind
+		at   int
+	}
+	seen := map[key]bool{}
+	out := make([]Finding, 0, len(rs))
+	for _, r := range rs {
+		if r.bareCORS && corsConfigured {
+			continue
+		}
+		k := key{r.File, r.Kind, r.at}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, r.Finding)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		return a.Detail < b.Detail
+	})
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+func cleanPath(p string) string {
+	p = strings.ReplaceAll(p, "\\", "/")
+	p = path.Clean("/" + p)
+	return strings.TrimPrefix(p, "/")
+}
+
+// skipDirs are directories whose code is not the app's own: virtualenvs,
+// installed packages, generated migrations, caches.
+var skipDirs = map[string]bool{
+	"tests": true, "test": true,
+	"venv": true, "virtualenv": true, "site-packages": true, "dist-packages": true,
+	"migrations": true, "node_modules": true, "__pycache__": true,
+}
+
+// Ignored reports whether Scan skips a path: test code (test_*.py,
+// *_test.py, conftest.py, anything under tests/ or test/), virtualenvs,
+// site-packages, migrations, and hidden directories such as .heroku (the
+// slug's Python install), .venv and .git.
+func Ignored(p string) bool {
+	p = cleanPath(p)
+	base := path.Base(p)
+	if strings.HasPrefix(base, "test_") && strings.HasSuffix(base, ".py") ||
+		strings.HasSuffix(base, "_test.py") || base == "conftest.py" {
+		return true
+	}
+	dir := path.Dir(p)
+	if dir == "." {
+		return false
+	}
+	for _, d := range strings.Split(dir, "/") {
+		if skipDirs[strings.ToLower(d)] || strings.HasPrefix(d, ".") && d != "." && d != ".." {
+			return true
+		}
+	}
+	return false
+}
+
+// isTemplate reports whether p is a Jinja template: an HTML or Jinja file
+// under a templates/ directory.
+func isTemplate(p string) bool {
+	ext := strings.ToLower(path.Ext(p))
+	switch ext {
+	case ".html", ".htm", ".jinja", ".jinja2", ".j2":
+	default:
+		return false
+	}
+	for _, d := range strings.Split(path.Dir(p), "/") {
+		if d == "templates" {
+			return true
+		}
+	}
+	return false
+}
