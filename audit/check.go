@@ -67,6 +67,7 @@ const (
 type Check struct {
 	ID          string
 	Title       string
+	Checklist   string // the deployment checklist item it audits
 	Severity    Severity
 	Rationale   string   // why it matters
 	Remediation string   // how to fix it, in general; findings give the exact command

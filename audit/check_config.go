@@ -7,9 +7,10 @@ import (
 )
 
 var sessionCookies = Check{
-	ID:       "session-cookies",
-	Title:    "Session cookies are Secure and HttpOnly",
-	Severity: Medium,
+	ID:        "session-cookies",
+	Title:     "Session cookies are Secure and HttpOnly",
+	Checklist: "Configuration: mark session cookies Secure, HttpOnly and SameSite",
+	Severity:  Medium,
 	Rationale: "A session cookie without Secure can leak over plain HTTP; without HttpOnly, any XSS can " +
 		"steal it; SameSite=None without Secure is rejected by browsers or sent cross-site.",
 	Remediation: "Leave SESSION_COOKIE_HTTPONLY at its default (true) and set SESSION_COOKIE_SECURE=true " +
@@ -52,6 +53,7 @@ func runSessionCookies(s *Snapshot) Outcome {
 var sqlEcho = Check{
 	ID:          "sql-echo",
 	Title:       "SQL echo is off",
+	Checklist:   "Configuration: keep SQL echo off in production",
 	Severity:    Medium,
 	Rationale:   "SQLALCHEMY_ECHO logs every SQL statement with its parameters: passwords, tokens and personal data end up in the logs.",
 	Remediation: "heroku config:unset SQLALCHEMY_ECHO -a APP",
@@ -69,6 +71,7 @@ var sqlEcho = Check{
 var logLevel = Check{
 	ID:          "log-level",
 	Title:       "Logging is not at debug level",
+	Checklist:   "Configuration: log at info or above in production",
 	Severity:    Low,
 	Rationale:   "Debug logging in production floods the 1,500-line log buffer and tends to record request bodies, headers and tokens.",
 	Remediation: "Log at info or above in production: heroku config:set LOG_LEVEL=info -a APP, and drop --log-level debug.",
@@ -98,9 +101,10 @@ func runLogLevel(s *Snapshot) Outcome {
 }
 
 var corsOrigins = Check{
-	ID:       "cors-origins",
-	Title:    "CORS does not allow every origin",
-	Severity: High,
+	ID:        "cors-origins",
+	Title:     "CORS does not allow every origin",
+	Checklist: "Configuration: restrict CORS to known origins",
+	Severity:  High,
 	Rationale: "Access-Control-Allow-Origin: * lets any website read the API's responses from a visitor's " +
 		"browser; with credentials it hands over the user's session.",
 	Remediation: "List the allowed origins explicitly, e.g. heroku config:set CORS_ORIGINS=https://www.example.com -a APP, " +
@@ -127,9 +131,10 @@ func runCORSOrigins(s *Snapshot) Outcome {
 }
 
 var secretStrength = Check{
-	ID:       "secret-strength",
-	Title:    "Other secrets are not placeholders",
-	Severity: High,
+	ID:        "secret-strength",
+	Title:     "Other secrets are not placeholders",
+	Checklist: "Configuration: use real, strong values for every credential",
+	Severity:  High,
 	Rationale: "Tokens, passwords and API keys copied from an example file or left as a short test value " +
 		"are the first thing an attacker tries.",
 	Remediation: "Replace each flagged value with the real, randomly generated credential: heroku config:set NAME=... -a APP",
@@ -185,9 +190,10 @@ func runSecretStrength(s *Snapshot) Outcome {
 }
 
 var uploadsStorage = Check{
-	ID:       "uploads-storage",
-	Title:    "Uploads go to object storage",
-	Severity: Medium,
+	ID:        "uploads-storage",
+	Title:     "Uploads go to object storage",
+	Checklist: "Configuration: store uploads off the ephemeral dyno filesystem",
+	Severity:  Medium,
 	Rationale: "A dyno's filesystem is ephemeral: files written there vanish at the next restart or deploy " +
 		"(at least daily) and are not shared between dynos.",
 	Remediation: "Store uploads in object storage (S3, Bucketeer, Cloudinary) instead of UPLOAD_FOLDER on the dyno.",

@@ -8,9 +8,10 @@ import (
 )
 
 var debugMode = Check{
-	ID:       "debug-mode",
-	Title:    "Debug mode is off",
-	Severity: Critical,
+	ID:        "debug-mode",
+	Title:     "Debug mode is off",
+	Checklist: "Core: turn DEBUG off in production",
+	Severity:  Critical,
 	Rationale: "Flask's debug mode serves the Werkzeug debugger, which runs arbitrary Python for anyone " +
 		"who reaches an error page, and gunicorn's --reload shows full tracebacks to any client.",
 	Remediation: "Unset DEBUG and FLASK_DEBUG (or set them to false), drop FLASK_ENV=development, and " +

@@ -6,9 +6,10 @@ import (
 )
 
 var gunicornTimeout = Check{
-	ID:       "gunicorn-timeout",
-	Title:    "gunicorn's timeout is under the router's 30 s",
-	Severity: Medium,
+	ID:        "gunicorn-timeout",
+	Title:     "gunicorn's timeout is under the router's 30 s",
+	Checklist: "Processes: keep gunicorn's timeout under the router's 30 s",
+	Severity:  Medium,
 	Rationale: "Heroku's router gives up on a request after 30 s (H12). A gunicorn timeout at or above that " +
 		"keeps a worker busy on a request nobody waits for; 0 disables the timeout altogether.",
 	Remediation: "Set a timeout of 10-20 s: --timeout 20 in the Procfile, or timeout = 20 in the gunicorn config.",
@@ -58,9 +59,10 @@ func gunicornWeb(s *Snapshot) (proc, analysis, *Outcome) {
 }
 
 var accessLogs = Check{
-	ID:       "access-logs",
-	Title:    "gunicorn writes access logs",
-	Severity: Low,
+	ID:        "access-logs",
+	Title:     "gunicorn writes access logs",
+	Checklist: "Processes: keep access logs",
+	Severity:  Low,
 	Rationale: "Without access logs there is no record of who requested what when investigating an incident. " +
 		"The Python buildpack turns them on only when the app leaves GUNICORN_CMD_ARGS unset.",
 	Remediation: "Add --access-logfile - to the gunicorn command (or accesslog = \"-\" in its config).",
@@ -83,9 +85,10 @@ var accessLogs = Check{
 }
 
 var dynoTier = Check{
-	ID:       "dyno-tier",
-	Title:    "Web dynos do not sleep",
-	Severity: Medium,
+	ID:        "dyno-tier",
+	Title:     "Web dynos do not sleep",
+	Checklist: "Processes: no sleeping dynos for production web",
+	Severity:  Medium,
 	Rationale: "Eco dynos sleep after 30 minutes without traffic: the next visitor waits for a cold start, " +
 		"and scheduled work stops.",
 	Remediation: "heroku ps:type web=basic -a APP (or standard-1x for production)",
@@ -110,9 +113,10 @@ var dynoTier = Check{
 }
 
 var webRedundancy = Check{
-	ID:       "web-redundancy",
-	Title:    "More than one web dyno",
-	Severity: Low,
+	ID:        "web-redundancy",
+	Title:     "More than one web dyno",
+	Checklist: "Processes: run at least two web dynos",
+	Severity:  Low,
 	Rationale: "A single web dyno means downtime whenever it restarts: deploys, config changes and the daily " +
 		"dyno cycling.",
 	Remediation: "heroku ps:scale web=2 -a APP",
@@ -136,6 +140,7 @@ var webRedundancy = Check{
 var crashedDynos = Check{
 	ID:          "crashed-dynos",
 	Title:       "No crashed dynos",
+	Checklist:   "Processes: no crashed dynos",
 	Severity:    Medium,
 	Rationale:   "A crashed dyno serves nothing; Heroku restarts it with growing back-off, so crashes are often a boot loop.",
 	Remediation: "heroku logs --tail -a APP to find the cause, then heroku ps:restart -a APP",

@@ -7,9 +7,10 @@ import (
 )
 
 var stack = Check{
-	ID:       "stack",
-	Title:    "The stack is supported",
-	Severity: High,
+	ID:        "stack",
+	Title:     "The stack is supported",
+	Checklist: "Platform: run on a supported stack",
+	Severity:  High,
 	Rationale: "An end-of-life stack gets no security updates to its OS packages, and Heroku rejects builds " +
 		"on it.",
 	Remediation: "heroku stack:set heroku-24 -a APP, then deploy and test.",
@@ -53,9 +54,10 @@ func runStack(s *Snapshot) Outcome {
 }
 
 var postgresPlan = Check{
-	ID:       "postgres-plan",
-	Title:    "Production Postgres has rollback and HA",
-	Severity: Medium,
+	ID:        "postgres-plan",
+	Title:     "Production Postgres has rollback and HA",
+	Checklist: "Platform: production Postgres with rollback and HA",
+	Severity:  Medium,
 	Rationale: "Essential-tier (and legacy hobby, mini, basic) Postgres plans have no rollback, no high " +
 		"availability and row limits: one bad migration loses data for good.",
 	Remediation: "heroku addons:upgrade DATABASE heroku-postgresql:standard-0 -a APP",
@@ -99,9 +101,10 @@ func runPostgresPlan(s *Snapshot) Outcome {
 }
 
 var tlsCustomDomains = Check{
-	ID:       "tls-custom-domains",
-	Title:    "Custom domains have valid certificates",
-	Severity: Medium,
+	ID:        "tls-custom-domains",
+	Title:     "Custom domains have valid certificates",
+	Checklist: "Platform: TLS certificates for every custom domain",
+	Severity:  Medium,
 	Rationale: "A custom domain without a certificate serves no HTTPS (or a name mismatch); a failing ACM " +
 		"order or an expiring certificate takes HTTPS down when it lapses.",
 	Remediation: "heroku certs:auto:enable -a APP (Automated Certificate Management), or upload a certificate with heroku certs:add.",
@@ -163,6 +166,7 @@ func runTLSCustomDomains(s *Snapshot) Outcome {
 var logDrain = Check{
 	ID:          "log-drain",
 	Title:       "Logs are kept somewhere",
+	Checklist:   "Platform: ship logs to a log drain or logging add-on",
 	Severity:    Low,
 	Rationale:   "Heroku keeps only the last 1,500 log lines: without a drain or a logging add-on, the evidence of an incident is gone within minutes.",
 	Remediation: "Add a logging add-on (e.g. heroku addons:create papertrail -a APP) or a log drain (heroku drains:add URL -a APP).",
@@ -194,9 +198,10 @@ func runLogDrain(s *Snapshot) Outcome {
 }
 
 var edgeProtection = Check{
-	ID:       "edge-protection",
-	Title:    "Traffic is filtered at the edge",
-	Severity: Low,
+	ID:        "edge-protection",
+	Title:     "Traffic is filtered at the edge",
+	Checklist: "Platform: filter traffic at the edge (WAF)",
+	Severity:  Low,
 	Rationale: "Without a WAF in front, the app absorbs abusive traffic itself: bots, scrapers, credential " +
 		"stuffing, layer-7 floods. Heroku offers the Expedited WAF add-on for IP, user-agent, country and " +
 		"proxy blocking and DDoS challenges.",

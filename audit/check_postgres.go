@@ -9,9 +9,10 @@ import (
 )
 
 var postgresSSL = Check{
-	ID:       "postgres-ssl",
-	Title:    "Postgres connections require TLS",
-	Severity: High,
+	ID:        "postgres-ssl",
+	Title:     "Postgres connections require TLS",
+	Checklist: "Core: connect to Postgres with sslmode=require",
+	Severity:  High,
 	Rationale: "Without sslmode=require a Postgres client may fall back to plain text (prefer, allow) or " +
 		"never try TLS (disable), exposing credentials and data on the network.",
 	Remediation: "Require TLS in code, e.g. SQLALCHEMY_ENGINE_OPTIONS = {\"connect_args\": {\"sslmode\": \"require\"}}, " +

@@ -11,9 +11,10 @@ import (
 )
 
 var pythonRuntime = Check{
-	ID:       "python-runtime",
-	Title:    "A supported Python version is pinned",
-	Severity: High,
+	ID:        "python-runtime",
+	Title:     "A supported Python version is pinned",
+	Checklist: "Core: pin a supported Python runtime",
+	Severity:  High,
 	Rationale: "End-of-life Python versions get no security fixes and the Heroku Python buildpack " +
 		"refuses to build them; an unpinned version changes under the app at the next build.",
 	Remediation: "Pin a supported minor version in .python-version (for example `3.13`) and delete runtime.txt.",

@@ -7,9 +7,10 @@ import (
 )
 
 var secretKey = Check{
-	ID:       "secret-key",
-	Title:    "SECRET_KEY is set and strong",
-	Severity: Critical,
+	ID:        "secret-key",
+	Title:     "SECRET_KEY is set and strong",
+	Checklist: "Core: set a strong, random SECRET_KEY",
+	Severity:  Critical,
 	Rationale: "Flask signs session cookies with SECRET_KEY. A missing, short, guessable or placeholder " +
 		"key lets anyone forge sessions and log in as any user.",
 	Remediation: "Generate a random key and set it as a config var: " +

@@ -7,9 +7,10 @@ import (
 )
 
 var webServer = Check{
-	ID:       "web-server",
-	Title:    "The web process runs a production server",
-	Severity: High,
+	ID:        "web-server",
+	Title:     "The web process runs a production server",
+	Checklist: "Core: serve with gunicorn (or another production server), never the dev server",
+	Severity:  High,
 	Rationale: "Development servers (flask run, app.run(), manage.py runserver) serve one request at a " +
 		"time, are not hardened, and often run with the debugger on.",
 	Remediation: "Serve the app with a production WSGI/ASGI server in the Procfile, e.g. `web: gunicorn app:app`.",
@@ -57,9 +58,10 @@ func runWebServer(s *Snapshot) Outcome {
 }
 
 var gunicornWorkers = Check{
-	ID:       "gunicorn-workers",
-	Title:    "gunicorn's worker count fits the dyno",
-	Severity: Medium,
+	ID:        "gunicorn-workers",
+	Title:     "gunicorn's worker count fits the dyno",
+	Checklist: "Core: size gunicorn workers for the dyno (WEB_CONCURRENCY)",
+	Severity:  Medium,
 	Rationale: "Each gunicorn worker is a full copy of the app in memory: too many overflow the dyno " +
 		"(R14/R15, the dyno is killed), too few serve one request at a time.",
 	Remediation: "Leave workers to WEB_CONCURRENCY, which the Python buildpack sets from the dyno's memory, " +

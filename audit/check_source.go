@@ -6,9 +6,10 @@ import (
 )
 
 var envFileInSlug = Check{
-	ID:       "env-file-in-slug",
-	Title:    "No .env file or .git directory is deployed",
-	Severity: High,
+	ID:        "env-file-in-slug",
+	Title:     "No .env file or .git directory is deployed",
+	Checklist: "Source: never deploy .env files or .git",
+	Severity:  High,
 	Rationale: "A .env file in the slug ships local secrets (often production ones) to every dyno and every " +
 		"slug download; a deployed .git directory ships the whole history, deleted secrets included.",
 	Remediation: "git rm --cached .env && echo .env >> .gitignore, rotate every secret it held, and deploy again.",

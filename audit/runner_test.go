@@ -65,3 +65,16 @@ func TestCatalogMetadata(t *testing.T) {
 		})
 	}
 }
+
+func TestCatalogChecklist(t *testing.T) {
+	sections := []string{"Core: ", "Configuration: ", "Processes: ", "Platform: ", "Source: ", "Live probe: "}
+	for _, c := range Catalog() {
+		ok := false
+		for _, s := range sections {
+			ok = ok || strings.HasPrefix(c.Checklist, s)
+		}
+		if !ok {
+			t.Errorf("%s: checklist item %q names no checklist section", c.ID, c.Checklist)
+		}
+	}
+}

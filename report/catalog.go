@@ -47,6 +47,9 @@ func Explain(w io.Writer, c audit.Check) error {
 		reads = append(reads, "-")
 	}
 	fmt.Fprintf(&b, "reads     %s\n", strings.Join(reads, ", "))
+	if c.Checklist != "" {
+		fmt.Fprintf(&b, "checklist %s\n", clean(c.Checklist, false))
+	}
 	writeSection(&b, "Why it matters", c.Rationale)
 	writeSection(&b, "How to fix", c.Remediation)
 	_, err := w.Write(b.Bytes())

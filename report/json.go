@@ -59,6 +59,7 @@ type jsonCheck struct {
 	Rationale   string   `json:"rationale"`
 	Remediation string   `json:"remediation"`
 	Reads       []string `json:"reads"`
+	Checklist   string   `json:"checklist"`
 }
 
 type jsonRenderer struct{}
@@ -114,6 +115,7 @@ func catalogJSON(checks []audit.Check) jsonCatalog {
 			Rationale:   c.Rationale,
 			Remediation: c.Remediation,
 			Reads:       reads,
+			Checklist:   c.Checklist,
 		})
 	}
 	return out

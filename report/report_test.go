@@ -496,7 +496,7 @@ func TestCatalogJSONKeys(t *testing.T) {
 			got = append(got, k)
 		}
 		slices.Sort(got)
-		if want := []string{"id", "rationale", "reads", "remediation", "severity", "title"}; !slices.Equal(got, want) {
+		if want := []string{"checklist", "id", "rationale", "reads", "remediation", "severity", "title"}; !slices.Equal(got, want) {
 			t.Errorf("check keys %v, want %v", got, want)
 		}
 		if _, ok := c["reads"].([]any); !ok {

@@ -46,7 +46,7 @@ func parseRequirementLine(line string) (Requirement, error) {
 		return r, errors.New("no requirement before the marker")
 	case isURL(spec):
 		r = directRef("", spec)
-	case looksLikePEP508URL(spec) || !looksLikePath(spec) && !isArchive(stripExtras(spec)):
+	case looksLikePEP508URL(spec) || !looksLikeLocal(spec):
 		r, err = fromPEP508(spec)
 		if err != nil {
 			return r, err
@@ -310,6 +310,17 @@ func isVCS(s string) bool {
 // looksLikePath is pip's test: a path separator, or a leading dot.
 func looksLikePath(s string) bool {
 	return strings.Contains(s, "/") || strings.HasPrefix(s, ".")
+}
+
+// looksLikeLocal reports whether a requirement line names a local directory
+// or archive. pip asks the file system whether a path-like line is a
+// directory; without one, a path is anything path-like holding none of the
+// characters of a version specifier or marker.
+func looksLikeLocal(s string) bool {
+	if isArchive(stripExtras(s)) {
+		return true
+	}
+	return looksLikePath(s) && !strings.ContainsAny(s, "<>=!~;@ \t")
 }
 
 // looksLikePEP508URL reports "name @ url" (or "name[x]@url"), which pip

@@ -123,9 +123,10 @@ func scanFile(p string, data []byte) ([]result, bool) {
 
 func finish(rs []result, corsConfigured bool) []Finding {
 	type key struct {
-		file string
-		kind Kind
-		at   int
+		file  string
+		kind  Kind
+		at    int
+		value string
 	}
 	seen := map[key]bool{}
 	out := make([]Finding, 0, len(rs))
@@ -133,7 +134,7 @@ func finish(rs []result, corsConfigured bool) []Finding {
 		if r.bareCORS && corsConfigured {
 			continue
 		}
-		k := key{r.File, r.Kind, r.at}
+		k := key{r.File, r.Kind, r.at, r.Value}
 		if seen[k] {
 			continue
 		}

@@ -22,10 +22,10 @@ const (
 // two never drift apart.
 func checksTable() string {
 	var b strings.Builder
-	b.WriteString("| ID | severity | title | what it reads |\n|---|---|---|---|\n")
+	b.WriteString("| ID | severity | title | checklist item | what it reads |\n|---|---|---|---|---|\n")
 	for _, c := range audit.Catalog() {
 		r := strings.Join(c.Inputs(), ", ")
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", c.ID, c.Severity, c.Title, r)
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", c.ID, c.Severity, c.Title, c.Checklist, r)
 	}
 	fmt.Fprintf(&b, "\n%s\n\nPlatform facts (dyno sizes, Python support, stacks) are as of %s; `herokuaudit explain ID` says more about each check.\n",
 		audit.ScoringRule, audit.FactsAsOf)
