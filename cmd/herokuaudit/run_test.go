@@ -291,3 +291,32 @@ func TestDir(t *testing.T) {
 		}
 	})
 }
+
+func TestColour(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		tty     bool
+		noColor string
+		want    bool
+	}{
+		{"terminal", true, "", true},
+		{"terminal with NO_COLOR", true, "1", false},
+		{"pipe", false, "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out bytes.Buffer
+			run(context.Background(), []string{"herokuaudit", "--fixtures", fixturesDir, "flask-insecure"}, system{
+				Stdout: &out, Stderr: &bytes.Buffer{}, StdoutTTY: tc.tty,
+				Getenv: func(k string) string {
+					if k == "NO_COLOR" {
+						return tc.noColor
+					}
+					return ""
+				},
+			})
+			if got := strings.Contains(out.String(), "\x1b["); got != tc.want {
+				t.Errorf("colour = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
