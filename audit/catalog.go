@@ -13,10 +13,12 @@ func Catalog() []Check {
 		pythonRuntime,
 		// configuration
 		sessionCookies,
+		csrfProtection,
 		sqlEcho,
 		logLevel,
 		corsOrigins,
 		secretStrength,
+		rateLimitStorage,
 		uploadsStorage,
 		// processes and gunicorn
 		gunicornTimeout,
@@ -26,12 +28,18 @@ func Catalog() []Check {
 		crashedDynos,
 		// platform and add-ons
 		stack,
+		databaseURLScheme,
 		postgresPlan,
 		tlsCustomDomains,
 		logDrain,
 		edgeProtection,
 		// source
+		dependencyPins,
 		envFileInSlug,
+		hardcodedSecret,
+		debugInSource,
+		templateInjection,
+		securityExtensions,
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/herokuaudit/herokuaudit/audit/pysrc"
 )
 
 var sessionCookies = Check{
@@ -127,7 +129,11 @@ func runCORSOrigins(s *Snapshot) Outcome {
 			}
 		}
 	}
-	return Passf("no CORS wildcard in the config vars")
+	if all := s.sourceFindings(pysrc.CORSAll); len(all) > 0 {
+		return Warnf("the code allows CORS from every origin").With(sourceEvidence(all)...).
+			Fix("pass the allowed origins: CORS(app, origins=[\"https://your.domain\"])")
+	}
+	return Passf("no CORS wildcard in the config vars or the code")
 }
 
 var secretStrength = Check{

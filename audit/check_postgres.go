@@ -3,9 +3,10 @@ package audit
 import (
 	"fmt"
 	"net/url"
-	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/herokuaudit/herokuaudit/audit/pysrc"
 )
 
 var postgresSSL = Check{
@@ -25,8 +26,6 @@ var postgresSSL = Check{
 var (
 	strongSSLModes = []string{"require", "verify-ca", "verify-full"}
 	weakSSLModes   = []string{"disable", "allow", "prefer"}
-	sslmodeInCode  = regexp.MustCompile(`(?i)sslmode["']?\s*[:=]\s*["']?([a-z-]+)`)
-	sslRequireCode = regexp.MustCompile(`ssl_require\s*=\s*True`)
 )
 
 // pgURL is one Postgres connection string from the config, by name only.
@@ -74,18 +73,13 @@ func postgresURLs(s *Snapshot) []pgURL {
 
 // sslInSource finds where the code sets sslmode, if it does.
 func sslInSource(s *Snapshot) (mode, where string) {
-	s.pythonLines(func(l sourceLine) bool {
-		if m := sslmodeInCode.FindStringSubmatch(l.Text); m != nil {
-			mode, where = strings.ToLower(m[1]), fmt.Sprintf("%s:%d", l.File, l.Line)
-			return false
+	for _, f := range s.sourceFindings(pysrc.SSLMode, pysrc.SSLRequire) {
+		if f.Kind == pysrc.SSLRequire {
+			return "require", fmt.Sprintf("%s:%d (ssl_require=True)", f.File, f.Line)
 		}
-		if sslRequireCode.MatchString(l.Text) {
-			mode, where = "require", fmt.Sprintf("%s:%d (ssl_require=True)", l.File, l.Line)
-			return false
-		}
-		return true
-	})
-	return mode, where
+		return strings.ToLower(f.Value), fmt.Sprintf("%s:%d", f.File, f.Line)
+	}
+	return "", ""
 }
 
 func runPostgresSSL(s *Snapshot) Outcome {

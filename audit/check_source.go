@@ -3,6 +3,8 @@ package audit
 import (
 	"fmt"
 	"strings"
+
+	"github.com/herokuaudit/herokuaudit/audit/pysrc"
 )
 
 var envFileInSlug = Check{
@@ -38,4 +40,205 @@ func runEnvFileInSlug(s *Snapshot) Outcome {
 			With(".git/").Fix("deploy with git push (which never ships .git), or exclude .git from the build")
 	}
 	return Passf("no .env file and no .git directory in the %s", where)
+}
+
+var dependencyPins = Check{
+	ID:        "dependency-pins",
+	Title:     "Dependencies are pinned",
+	Checklist: "Source: pin every dependency (== or a lock file)",
+	Severity:  Medium,
+	Rationale: "Unpinned requirements install whatever is newest at build time: a deploy can pick up a " +
+		"breaking or compromised release, and no two builds are guaranteed the same.",
+	Remediation: "Pin exact versions (pip freeze > requirements.txt, or pip-compile), or deploy from a lock file (uv.lock, poetry.lock, Pipfile.lock).",
+	Reads:       []Part{PartFiles},
+	Uses:        []string{"requirements*.txt and their -r/-c includes", "Pipfile.lock", "pyproject.toml", "poetry.lock", "uv.lock"},
+	Run:         runDependencyPins,
+}
+
+func runDependencyPins(s *Snapshot) Outcome {
+	deps := s.deps()
+	if len(deps.Sources) == 0 {
+		return Skipf("no requirements or lock files in the %s", s.filesOrigin())
+	}
+	ev := []string{"read " + strings.Join(deps.Sources, ", ")}
+	ev = append(ev, deps.Problems...)
+	if deps.Locked != "" {
+		return Passf("dependencies are locked by %s", deps.Locked).With(ev...)
+	}
+	unpinned := deps.Unpinned()
+	if len(unpinned) == 0 {
+		return Passf("all %d requirements are pinned with ==", len(deps.Requirements)).With(ev...)
+	}
+	names := make([]string, len(unpinned))
+	for i, r := range unpinned {
+		names[i] = r.Name
+		ev = append(ev, fmt.Sprintf("%s:%d: %s", r.File, r.Line, r.Raw))
+	}
+	fix := "pin exact versions: pip freeze > requirements.txt (or pip-compile requirements.in), or commit a lock file"
+	if len(unpinned) == len(deps.Requirements) {
+		return Failf("no requirement is pinned and there is no lock file: %s", strings.Join(names, ", ")).With(ev...).Fix("%s", fix)
+	}
+	return Warnf("%d of %d requirements are not pinned: %s", len(unpinned), len(deps.Requirements), strings.Join(names, ", ")).
+		With(ev...).Fix("%s", fix)
+}
+
+var hardcodedSecret = Check{
+	ID:        "hardcoded-secret",
+	Title:     "No secret key in the source",
+	Checklist: "Source: keep secrets out of the code",
+	Severity:  High,
+	Rationale: "A key written in the code is in every clone, fork, CI log and slug of the repository, and " +
+		"cannot be rotated without a deploy; a literal fallback silently takes over when the config var is missing.",
+	Remediation: "Read the key from the environment with no fallback (app.config['SECRET_KEY'] = os.environ['SECRET_KEY']), set it with heroku config:set, and rotate the one that was committed.",
+	Reads:       []Part{PartFiles},
+	Uses:        []string{"Python sources (tests excluded)"},
+	Run: func(s *Snapshot) Outcome {
+		hard := s.sourceFindings(pysrc.HardcodedSecret)
+		fallback := s.sourceFindings(pysrc.SecretFallback)
+		switch {
+		case len(hard) > 0:
+			return Failf("%s assigned a string literal in the source", hard[0].Value).With(sourceEvidence(hard)...).
+				Fix("replace it with os.environ[%q], set it with heroku config:set %s=... %s, and rotate the committed key", hard[0].Value, hard[0].Value, s.appFlag())
+		case len(fallback) > 0:
+			return Warnf("%s falls back to a literal when its config var is unset", fallback[0].Value).With(sourceEvidence(fallback)...).
+				Fix("drop the fallback: os.environ[%q] fails loudly instead of signing sessions with a known key", fallback[0].Value)
+		}
+		return Passf("no secret key literals in the source")
+	},
+}
+
+// sourceEvidence turns source findings into "file:line: detail" lines; the
+// details are masked by pysrc.
+func sourceEvidence(fs []pysrc.Finding) []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = fmt.Sprintf("%s:%d: %s", f.File, f.Line, f.Detail)
+	}
+	return out
+}
+
+var debugInSource = Check{
+	ID:          "debug-in-source",
+	Title:       "Debug mode is not switched on in code",
+	Checklist:   "Source: no debug mode in the code",
+	Severity:    High,
+	Rationale:   "app.run(debug=True) or DEBUG = True in a production config turns on the Werkzeug debugger whenever that code path runs, whatever the config vars say.",
+	Remediation: "Drive debug mode from the environment (FLASK_DEBUG) and keep DEBUG = True only in development config classes.",
+	Reads:       []Part{PartFiles},
+	Uses:        []string{"Python sources (tests excluded)"},
+	Run: func(s *Snapshot) Outcome {
+		var hits []pysrc.Finding
+		for _, f := range s.sourceFindings(pysrc.DebugRun, pysrc.DebugConfig) {
+			if isDevScope(f.Scope) {
+				continue
+			}
+			hits = append(hits, f)
+		}
+		if len(hits) == 0 {
+			return Passf("no debug switches in the source")
+		}
+		msg := "debug mode switched on in code"
+		allMain := true
+		for _, h := range hits {
+			allMain = allMain && h.Scope == "__main__"
+		}
+		if allMain {
+			msg += " (under __main__: it runs with python app.py, not under gunicorn)"
+		}
+		return Warnf("%s", msg).With(sourceEvidence(hits)...).
+			Fix("use app.run(debug=os.environ.get('FLASK_DEBUG') == '1') and set DEBUG only in a development config")
+	},
+}
+
+// isDevScope reports whether a config class is for development or tests,
+// where DEBUG = True belongs.
+func isDevScope(scope string) bool {
+	l := strings.ToLower(scope)
+	for _, w := range []string{"dev", "test", "local"} {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
+}
+
+var templateInjection = Check{
+	ID:        "template-injection",
+	Title:     "No templates built from input",
+	Checklist: "Source: no server-side template injection",
+	Severity:  Medium,
+	Rationale: "render_template_string with a built string runs whatever Jinja the input carries: server-side " +
+		"template injection reaches config, secrets and code execution. |safe and Markup() switch autoescaping off.",
+	Remediation: "Render files with render_template and pass input as variables; keep |safe and Markup() for trusted HTML only.",
+	Reads:       []Part{PartFiles},
+	Uses:        []string{"Python sources (tests excluded)", "templates"},
+	Run: func(s *Snapshot) Outcome {
+		sinks := s.sourceFindings(pysrc.TemplateString)
+		unsafe := s.sourceFindings(pysrc.MarkupSafe)
+		if len(sinks) > 0 {
+			return Warnf("render_template_string called with a built template (%d place(s))", len(sinks)).
+				With(append(sourceEvidence(sinks), sourceEvidence(unsafe)...)...).
+				Fix("render a template file with render_template(name, value=...) instead")
+		}
+		if len(unsafe) > 0 {
+			return Passf("no templates built from strings; %d place(s) turn autoescaping off: review them", len(unsafe)).
+				With(sourceEvidence(unsafe)...)
+		}
+		return Passf("no templates built from strings")
+	},
+}
+
+var securityExtensions = Check{
+	ID:        "security-extensions",
+	Title:     "Security extensions are installed",
+	Checklist: "Source: use the Flask security extensions (CSRF, headers, rate limits, auth, password hashing)",
+	Severity:  Low,
+	Rationale: "Flask ships no security headers, CSRF protection or rate limiting: extensions such as " +
+		"Flask-Talisman (HTTPS, HSTS, CSP), Flask-WTF (CSRF) and Flask-Limiter add them.",
+	Remediation: "pip install flask-talisman and wrap the app: Talisman(app).",
+	Reads:       []Part{PartFiles},
+	Uses:        []string{"installed packages", "Python sources (security headers set by hand)"},
+	Run:         runSecurityExtensions,
+}
+
+// securityPackages are the extensions the checklist names, by PEP 503 name.
+var securityPackages = []string{"flask-wtf", "flask-seasurf", "flask-talisman", "flask-limiter", "flask-login",
+	"flask-jwt-extended", "bcrypt", "flask-bcrypt", "argon2-cffi", "flask-security-too"}
+
+func runSecurityExtensions(s *Snapshot) Outcome {
+	deps := s.deps()
+	if len(deps.Sources) == 0 {
+		return Skipf("no requirements or lock files in the %s", s.filesOrigin())
+	}
+	var have []string
+	for _, p := range securityPackages {
+		if deps.Has(p) {
+			have = append(have, p)
+		}
+	}
+	ev := "installed: none of " + strings.Join(securityPackages, ", ")
+	if len(have) > 0 {
+		ev = "installed: " + strings.Join(have, ", ")
+	}
+	if deps.Has("flask-talisman") {
+		return Passf("security extensions installed: %s", strings.Join(have, ", ")).With(ev)
+	}
+	if where := headersSetInCode(s); where != "" {
+		return Passf("security headers are set in code (%s)", where).With(ev)
+	}
+	return Warnf("Flask-Talisman is not installed and nothing else sets security headers").With(ev).
+		Fix("pip install flask-talisman, add it to requirements.txt, and call Talisman(app)")
+}
+
+// headersSetInCode finds the first place the app sets HSTS or CSP itself.
+func headersSetInCode(s *Snapshot) string {
+	where := ""
+	s.pythonLines(func(l sourceLine) bool {
+		if strings.Contains(l.Text, "Strict-Transport-Security") || strings.Contains(l.Text, "Content-Security-Policy") {
+			where = fmt.Sprintf("%s:%d", l.File, l.Line)
+			return false
+		}
+		return true
+	})
+	return where
 }

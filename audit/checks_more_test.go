@@ -13,7 +13,37 @@ func noted(paths ...string) change {
 	return func(s *Snapshot) { s.Files.Noted = append(s.Files.Noted, paths...) }
 }
 
+const pinnedReqs = "flask==3.1.2\ngunicorn==26.1.0\n"
+
 var sourceCases = []checkCase{
+	{check: "dependency-pins", name: "no requirements", status: Skip},
+	{check: "dependency-pins", name: "pinned", changes: []change{file("requirements.txt", pinnedReqs)}, status: Pass, msg: "all 2"},
+	{check: "dependency-pins", name: "some unpinned", changes: []change{file("requirements.txt", pinnedReqs+"requests>=2\nFlask_WTF\n")}, status: Warn, msg: "2 of 4", ev: "requirements.txt:3: requests>=2"},
+	{check: "dependency-pins", name: "none pinned", changes: []change{file("requirements.txt", "flask\ngunicorn\n")}, status: Fail, fix: "pip freeze"},
+	{check: "dependency-pins", name: "include unpinned", changes: []change{file("requirements.txt", "-r requirements/base.txt\nflask==3.1.2\n"), file("requirements/base.txt", "sqlalchemy\n")}, status: Warn, msg: "sqlalchemy"},
+	{check: "dependency-pins", name: "uv lock", changes: []change{file("pyproject.toml", "[project]\nname = \"x\"\ndependencies = [\"flask>=3\"]\n"), file("uv.lock", "version = 1\n[[package]]\nname = \"flask\"\nversion = \"3.1.2\"\n")}, status: Pass, msg: "uv.lock"},
+
+	{check: "hardcoded-secret", name: "from the environment", changes: []change{file("config.py", "import os\nSECRET_KEY = os.environ['SECRET_KEY']\n")}, status: Pass},
+	{check: "hardcoded-secret", name: "literal", changes: []change{file("app.py", "app.secret_key = 'FIXTURESECRET-hardcoded-value'\n")}, status: Fail, ev: "app.py:1", fix: "rotate"},
+	{check: "hardcoded-secret", name: "literal in a test file", changes: []change{file("tests/test_app.py", "SECRET_KEY = 'FIXTURESECRET-test'\n")}, status: Pass},
+	{check: "hardcoded-secret", name: "commented out", changes: []change{file("config.py", "# SECRET_KEY = 'FIXTURESECRET-old'\n")}, status: Pass},
+	{check: "hardcoded-secret", name: "fallback", changes: []change{file("config.py", "import os\nSECRET_KEY = os.environ.get('SECRET_KEY', 'FIXTURESECRET-dev')\n")}, status: Warn, msg: "falls back"},
+
+	{check: "debug-in-source", name: "clean", status: Pass},
+	{check: "debug-in-source", name: "app.run(debug=True) under main", changes: []change{file("app.py", "app = Flask(__name__)\nif __name__ == '__main__':\n    app.run(debug=True)\n")}, status: Warn, msg: "__main__", ev: "app.py:3"},
+	{check: "debug-in-source", name: "production config", changes: []change{file("config.py", "class ProductionConfig:\n    DEBUG = True\n")}, status: Warn},
+	{check: "debug-in-source", name: "development config is fine", changes: []change{file("config.py", "class DevelopmentConfig:\n    DEBUG = True\n")}, status: Pass},
+	{check: "debug-in-source", name: "debug from the environment", changes: []change{file("app.py", "app.run(debug=os.environ.get('FLASK_DEBUG') == '1')\n")}, status: Pass},
+
+	{check: "template-injection", name: "clean", status: Pass},
+	{check: "template-injection", name: "literal template", changes: []change{file("app.py", "render_template_string('<p>hi</p>')\n")}, status: Pass},
+	{check: "template-injection", name: "built template", changes: []change{file("app.py", "return render_template_string('<p>' + request.args['q'] + '</p>')\n")}, status: Warn, ev: "app.py:1", fix: "render_template"},
+	{check: "template-injection", name: "safe filter only", changes: []change{file("templates/page.html", "<div>{{ body|safe }}</div>\n")}, status: Pass, msg: "review"},
+
+	{check: "security-extensions", name: "no requirements", status: Skip},
+	{check: "security-extensions", name: "talisman", changes: []change{file("requirements.txt", pinnedReqs+"Flask-Talisman==1.1.0\nflask-wtf==1.2.1\n")}, status: Pass, ev: "flask-wtf, flask-talisman"},
+	{check: "security-extensions", name: "none", changes: []change{file("requirements.txt", pinnedReqs)}, status: Warn, fix: "flask-talisman"},
+	{check: "security-extensions", name: "headers by hand", changes: []change{file("requirements.txt", pinnedReqs), file("app.py", "resp.headers['Strict-Transport-Security'] = 'max-age=31536000'\n")}, status: Pass, msg: "app.py:1"},
 	{check: "env-file-in-slug", name: "clean", status: Pass},
 	{check: "env-file-in-slug", name: ".env", changes: []change{noted(".env")}, status: Fail, msg: ".env deployed in the slug", fix: "git rm --cached .env"},
 	{check: "env-file-in-slug", name: ".env.production in a subfolder", changes: []change{noted("config/.env.production")}, status: Fail},
@@ -34,6 +64,19 @@ func acm(on bool) change     { return func(s *Snapshot) { s.App.ACM = on } }
 func dynos(d ...Dyno) change { return func(s *Snapshot) { s.Dynos = append(s.Dynos, d...) } }
 
 var configCases = []checkCase{
+	{check: "csrf-protection", name: "no forms, no library", status: Skip},
+	{check: "csrf-protection", name: "flask-wtf", changes: []change{file("requirements.txt", pinnedReqs+"Flask-WTF==1.2.1\n")}, status: Pass},
+	{check: "csrf-protection", name: "disabled", changes: []change{env("WTF_CSRF_ENABLED", "False"), file("requirements.txt", pinnedReqs+"Flask-WTF==1.2.1\n")}, status: Fail, fix: "config:unset WTF_CSRF_ENABLED"},
+	{check: "csrf-protection", name: "forms without a library", changes: []change{file("requirements.txt", pinnedReqs), file("templates/login.html", "<form action=\"/login\" METHOD=\"POST\">")}, status: Warn, ev: "templates/login.html"},
+	{check: "csrf-protection", name: "seasurf", changes: []change{file("requirements.txt", "flask-seasurf\n"), file("templates/login.html", "<form method=post>")}, status: Pass},
+
+	{check: "rate-limit-storage", name: "no limiter", status: Skip},
+	{check: "rate-limit-storage", name: "memory across dynos", changes: []change{file("requirements.txt", pinnedReqs+"Flask-Limiter==3.8.0\n")}, status: Warn, msg: "4 processes (2 dynos × 2 workers)"},
+	{check: "rate-limit-storage", name: "explicit memory", changes: []change{file("requirements.txt", pinnedReqs+"Flask-Limiter==3.8.0\n"), env("RATELIMIT_STORAGE_URI", "memory://")}, status: Warn},
+	{check: "rate-limit-storage", name: "redis", changes: []change{file("requirements.txt", pinnedReqs+"Flask-Limiter==3.8.0\n"), env("RATELIMIT_STORAGE_URI", "rediss://:FIXTURESECRET@h:1")}, status: Pass},
+	{check: "rate-limit-storage", name: "storage in code", changes: []change{file("requirements.txt", pinnedReqs+"Flask-Limiter==3.8.0\n"), file("ext.py", "limiter = Limiter(get_remote_address, storage_uri=os.environ['REDIS_URL'])\n")}, status: Pass, ev: "ext.py:1"},
+	{check: "rate-limit-storage", name: "single process", changes: []change{file("requirements.txt", pinnedReqs+"Flask-Limiter==3.8.0\n"), quantity(1), web("gunicorn -w 1 --threads 8 app:app")}, status: Pass},
+
 	{check: "session-cookies", name: "nothing set", status: Skip},
 	{check: "session-cookies", name: "secure", changes: []change{env("SESSION_COOKIE_SECURE", "True", "REMEMBER_COOKIE_SECURE", "1")}, status: Pass},
 	{check: "session-cookies", name: "secure off", changes: []change{env("SESSION_COOKIE_SECURE", "false")}, status: Fail, msg: "SESSION_COOKIE_SECURE is off", fix: "SESSION_COOKIE_SECURE=true"},
@@ -58,6 +101,8 @@ var configCases = []checkCase{
 	{check: "cors-origins", name: "star", changes: []change{env("CORS_ORIGINS", "*")}, status: Fail, msg: "every origin"},
 	{check: "cors-origins", name: "star in a list", changes: []change{env("CORS_ALLOW_ORIGINS", `["https://a.example", "*"]`)}, status: Fail},
 	{check: "cors-origins", name: "whitelist star", changes: []change{env("CORS_ORIGIN_WHITELIST", " * ")}, status: Fail},
+	{check: "cors-origins", name: "CORS(app) in code", changes: []change{file("app.py", "from flask_cors import CORS\nCORS(app)\n")}, status: Warn, ev: "app.py:2"},
+	{check: "cors-origins", name: "CORS with origins in code", changes: []change{file("app.py", "CORS(app, origins=['https://a.example'])\n")}, status: Pass},
 
 	{check: "secret-strength", name: "none", status: Skip},
 	{check: "secret-strength", name: "real token", changes: []change{env("STRIPE_API_KEY", "sk_live_51H8aQ2Lk3jZxY9vB7nM4pR6tW1", "GITHUB_TOKEN", "ghp_9aK2mB7xQ4vN1pL8rT3wY6zC5dF0gH")}, status: Pass},
@@ -104,6 +149,14 @@ var processCases = []checkCase{
 }
 
 var platformCases = []checkCase{
+	{check: "database-url-scheme", name: "no database", status: Skip},
+	{check: "database-url-scheme", name: "no sqlalchemy", changes: []change{env("DATABASE_URL", herokuDBURL), file("requirements.txt", pinnedReqs)}, status: Skip},
+	{check: "database-url-scheme", name: "sqlalchemy 2 without rewrite", changes: []change{env("DATABASE_URL", herokuDBURL), file("requirements.txt", pinnedReqs+"SQLAlchemy==2.0.36\n")}, status: Warn, fix: "replace('postgres://', 'postgresql://', 1)"},
+	{check: "database-url-scheme", name: "unpinned flask-sqlalchemy", changes: []change{env("DATABASE_URL", herokuDBURL), file("requirements.txt", "flask-sqlalchemy\n")}, status: Warn},
+	{check: "database-url-scheme", name: "rewritten", changes: []change{env("DATABASE_URL", herokuDBURL), file("requirements.txt", "SQLAlchemy==2.0.36\n"), file("config.py", "uri = os.environ['DATABASE_URL'].replace('postgres://', 'postgresql://', 1)\n")}, status: Pass},
+	{check: "database-url-scheme", name: "old sqlalchemy", changes: []change{env("DATABASE_URL", herokuDBURL), file("requirements.txt", "SQLAlchemy==1.3.24\n")}, status: Pass},
+	{check: "database-url-scheme", name: "already postgresql", changes: []change{env("DATABASE_URL", "postgresql://u:p@h/d"), file("requirements.txt", "SQLAlchemy==2.0.36\n")}, status: Skip},
+
 	{check: "stack", name: "heroku-24", status: Pass},
 	{check: "stack", name: "heroku-26", changes: []change{stackIs("heroku-26")}, status: Pass},
 	{check: "stack", name: "heroku-22", changes: []change{stackIs("heroku-22")}, status: Warn, msg: "April 2027", fix: "stack:set heroku-24 -a myapp"},

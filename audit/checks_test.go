@@ -215,7 +215,12 @@ func TestChecks(t *testing.T) {
 			if (f.Status == Fail || f.Status == Warn) && f.Remediation == "" {
 				t.Errorf("a %s finding must say how to fix it", f.Status)
 			}
-			// secrets never reach findings
+			// secrets never reach findings: not config values, not literals in files
+			for _, text := range append([]string{f.Message, f.Remediation}, f.Evidence...) {
+				if strings.Contains(text, "FIXTURESECRET") {
+					t.Errorf("a secret literal appears in the finding: %q", text)
+				}
+			}
 			for name, v := range s.ConfigVars {
 				if len(v) < 4 || !strings.ContainsAny(name, "_") || !(strings.Contains(name, "KEY") || strings.Contains(name, "URL") || strings.Contains(name, "DB")) {
 					continue

@@ -9,6 +9,7 @@ import (
 // findings in catalog order, scored. A check that panics yields an error
 // finding; it never takes the run down.
 func Audit(s *Snapshot, checks []Check) Result {
+	s.derive()
 	findings := make([]Finding, len(checks))
 	var wg sync.WaitGroup
 	for i := range checks {

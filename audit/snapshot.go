@@ -48,6 +48,10 @@ type Snapshot struct {
 	// Gaps records why a part is absent. A part with no gap and no data is
 	// simply empty (an app with no add-ons).
 	Gaps map[Part]Gap `json:"gaps,omitempty"`
+
+	// derived holds what several checks read from the files, worked out
+	// once by Audit before the checks start.
+	derived *derived
 }
 
 // App is the app's own record.
