@@ -73,13 +73,14 @@ func postgresURLs(s *Snapshot) []pgURL {
 
 // sslInSource finds where the code sets sslmode, if it does.
 func sslInSource(s *Snapshot) (mode, where string) {
-	for _, f := range s.sourceFindings(pysrc.SSLMode, pysrc.SSLRequire) {
-		if f.Kind == pysrc.SSLRequire {
-			return "require", fmt.Sprintf("%s:%d (ssl_require=True)", f.File, f.Line)
-		}
+	fs := s.sourceFindings(pysrc.SSLMode, pysrc.SSLRequire)
+	if len(fs) == 0 {
+		return "", ""
+	}
+	if f := fs[0]; f.Kind == pysrc.SSLMode {
 		return strings.ToLower(f.Value), fmt.Sprintf("%s:%d", f.File, f.Line)
 	}
-	return "", ""
+	return "require", fmt.Sprintf("%s:%d (ssl_require=True)", fs[0].File, fs[0].Line)
 }
 
 func runPostgresSSL(s *Snapshot) Outcome {
