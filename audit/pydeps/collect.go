@@ -140,7 +140,7 @@ func (w *walker) walk(file string, constraint bool, stack []string) {
 				w.set.Constraints = append(w.set.Constraints, r)
 				continue
 			}
-			if r.target != "" && r.URL && path.Clean(path.Join(path.Dir(file), r.target)) == "." {
+			if p, ok := appPath(file, r.target); ok && r.target != "" && p == "." {
 				w.set.installsProject = true
 			}
 			w.set.Requirements = append(w.set.Requirements, r)
@@ -205,20 +205,32 @@ func resolveInclude(from, p string) (string, string) {
 		return "", "empty path"
 	case strings.Contains(p, "://") || isURL(p):
 		return "", "remote requirements file not followed"
-	case strings.HasPrefix(p, "/"):
-		rest, ok := strings.CutPrefix(p, "/app/")
-		if !ok {
-			return "", "absolute path outside the app"
-		}
-		p = rest
-	default:
-		p = path.Join(path.Dir(from), p)
+	case strings.HasPrefix(p, "/") && p != "/app" && !strings.HasPrefix(p, "/app/"):
+		return "", "absolute path outside the app"
 	}
-	p = path.Clean(p)
-	if p == ".." || strings.HasPrefix(p, "../") || p == "." {
+	target, ok := appPath(from, p)
+	if !ok || target == "." {
 		return "", "path outside the app"
 	}
-	return p, ""
+	return target, ""
+}
+
+// appPath resolves a path written in file from to a clean path relative to
+// the app root ("." for the root itself); false when it leaves the app.
+func appPath(from, p string) (string, bool) {
+	if strings.HasPrefix(p, "/") {
+		rest, ok := strings.CutPrefix(p+"/", "/app/")
+		if !ok {
+			return "", false
+		}
+		p = path.Clean("./" + rest)
+	} else {
+		p = path.Clean(path.Join(path.Dir(from), p))
+	}
+	if p == ".." || strings.HasPrefix(p, "../") {
+		return "", false
+	}
+	return p, true
 }
 
 // installs reports whether the package manager installs r: for pip, the

@@ -342,3 +342,46 @@ func TestNoCredentialsInErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestMaskCredentials(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"https://user:pass@example.com/x", "https://***@example.com/x"},
+		{"https://token@example.com", "https://***@example.com"},
+		{"https://user:p@ss@example.com/x", "https://***@example.com/x"},
+		{"git+ssh://git@github.com/o/r.git@v1", "git+ssh://git@github.com/o/r.git@v1"},
+		{"https://${USER}:${TOKEN}@example.com/x", "https://${USER}:${TOKEN}@example.com/x"},
+		{"https://example.com/o/r.git@abc", "https://example.com/o/r.git@abc"},
+		{"a https://u:p@h1/x b https://v:q@h2/y", "a https://***@h1/x b https://***@h2/y"},
+		{"no url here", "no url here"},
+		{"https://", "https://"},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			if got := maskCredentials(tc.in); got != tc.want {
+				t.Errorf("maskCredentials(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestShellWords(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []string
+		err  bool
+	}{
+		{`-r base.txt`, []string{"-r", "base.txt"}, false},
+		{`a "b c" 'd e' f\ g "h\"i" ''`, []string{"a", "b c", "d e", "f g", `h"i`, ""}, false},
+		{`--find-links="./my wheels"`, []string{"--find-links=./my wheels"}, false},
+		{`"unclosed`, nil, true},
+		{`'unclosed`, nil, true},
+		{`trailing\`, nil, true},
+		{"  ", nil, false},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			got, err := shellWords(tc.in)
+			if (err != nil) != tc.err || !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("shellWords(%q) = %q, %v; want %q, error %v", tc.in, got, err, tc.want, tc.err)
+			}
+		})
+	}
+}

@@ -51,9 +51,6 @@ func parseRequirementLine(line string) (Requirement, error) {
 		if err != nil {
 			return r, err
 		}
-		if r.Marker != "" && marker != "" {
-			return r, errors.New("two markers")
-		}
 	default:
 		p, extras, err := splitExtras(spec)
 		if err != nil {
@@ -82,7 +79,7 @@ func parseEditable(v string) (Requirement, error) {
 	}
 	var r Requirement
 	switch {
-	case isVCS(p):
+	case isVCS(p) || strings.HasPrefix(strings.ToLower(p), "file:"):
 		r = directRef("", p)
 	case isURL(p) && !strings.HasPrefix(strings.ToLower(p), "file:"):
 		return r, errors.New("an editable must be a local project or a VCS URL (git+https://...)")

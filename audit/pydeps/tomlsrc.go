@@ -370,8 +370,20 @@ func parseTOMLLock(data []byte, file string) ([]Requirement, error) {
 			headers = append(headers, i+1)
 		}
 	}
-	pkgs, ok := doc["package"].([]map[string]any)
-	if !ok && doc["package"] != nil {
+	var pkgs []map[string]any
+	switch list := doc["package"].(type) {
+	case nil:
+	case []map[string]any:
+		pkgs = list
+	case []any: // package = [{...}, ...], inline
+		for _, x := range list {
+			m, ok := x.(map[string]any)
+			if !ok {
+				return nil, fileProblem(file, 0, "[[package]] is not a list of tables")
+			}
+			pkgs = append(pkgs, m)
+		}
+	default:
 		return nil, fileProblem(file, 0, "[[package]] is not a list of tables")
 	}
 	var out []Requirement
