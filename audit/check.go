@@ -106,7 +106,18 @@ type Finding struct {
 	Message     string   `json:"message"`
 	Evidence    []string `json:"evidence"`
 	Remediation string   `json:"remediation,omitempty"`
+
+	// Suppressed is set when a suppression rule accepts this finding: it is
+	// still shown, but does not trip the gate.
+	Suppressed *Suppressed `json:"suppressed,omitempty"`
+	// Baseline is "new" or "existing" for a failing or warning finding
+	// when the run is compared with a baseline report.
+	Baseline string `json:"baseline,omitempty"`
 }
+
+// Problem reports whether the finding is something to act on: a fail or a
+// warn. Baselines and suppressions deal in problems.
+func (f Finding) Problem() bool { return f.Status == Fail || f.Status == Warn }
 
 // Result is the audit of one app.
 type Result struct {
@@ -115,6 +126,8 @@ type Result struct {
 	Grade    string    `json:"grade"`
 	Error    string    `json:"error,omitempty"` // set when the app could not be audited at all
 	Findings []Finding `json:"findings"`
+	// Fixed lists the problems the baseline had for this app that are gone.
+	Fixed []Finding `json:"fixed,omitempty"`
 }
 
 // Outcome helpers keep check bodies short.

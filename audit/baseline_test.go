@@ -1,0 +1,122 @@
+package audit
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func res(app string, fs ...Finding) Result { return Result{App: app, Findings: fs} }
+func fnd(check string, st Status) Finding {
+	return Finding{Check: check, Status: st, Severity: High}
+}
+
+func TestCompareBaseline(t *testing.T) {
+	base := []Result{
+		res("a", fnd("debug-mode", Fail), fnd("stack", Warn), fnd("secret-key", Pass)),
+		res("b", fnd("debug-mode", Fail)),
+		{App: "broken-then", Error: "not found"},
+	}
+	now := []Result{
+		res("a", fnd("debug-mode", Fail), fnd("stack", Pass), fnd("secret-key", Fail)),
+		{App: "b", Error: "timed out"},
+		res("c", fnd("debug-mode", Warn)),
+		res("broken-then", fnd("stack", Fail)),
+	}
+	sum := CompareBaseline(now, base)
+	if want := (BaselineSummary{New: 3, Existing: 1, Fixed: 1}); sum != want {
+		t.Errorf("summary = %+v, want %+v", sum, want)
+	}
+	for _, tc := range []struct {
+		app, check, want string
+	}{
+		{"a", "debug-mode", BaselineExisting},
+		{"a", "secret-key", BaselineNew},
+		{"a", "stack", ""}, // a pass has no baseline status
+		{"c", "debug-mode", BaselineNew},
+		{"broken-then", "stack", BaselineNew},
+	} {
+		t.Run(tc.app+"/"+tc.check, func(t *testing.T) {
+			for _, r := range now {
+				for _, f := range r.Findings {
+					if r.App == tc.app && f.Check == tc.check && f.Baseline != tc.want {
+						t.Errorf("baseline = %q, want %q", f.Baseline, tc.want)
+					}
+				}
+			}
+		})
+	}
+	if len(now[0].Fixed) != 1 || now[0].Fixed[0].Check != "stack" {
+		t.Errorf("a fixed = %+v, want stack", now[0].Fixed)
+	}
+	if len(now[1].Fixed) != 0 {
+		t.Error("an app that could not be audited fixes nothing")
+	}
+}
+
+func TestParseSuppressions(t *testing.T) {
+	tests := []struct {
+		name, yaml, err string
+		n               int
+	}{
+		{name: "empty file", yaml: "", n: 0},
+		{name: "valid", yaml: "suppressions:\n  - check: dyno-tier\n    apps: ['*-staging']\n    reason: staging may sleep\n    expires: 2027-01-31\n  - check: edge-protection\n    reason: behind Cloudflare\n", n: 2},
+		{name: "no reason", yaml: "suppressions:\n  - check: dyno-tier\n", err: "a reason is required"},
+		{name: "unknown check", yaml: "suppressions:\n  - check: debug\n    reason: x\n", err: `unknown check "debug"`},
+		{name: "unknown key", yaml: "suppressions:\n  - check: dyno-tier\n    reason: x\n    app: y\n", err: "not a suppressions file"},
+		{name: "bad date", yaml: "suppressions:\n  - check: dyno-tier\n    reason: x\n    expires: 31/01/2027\n", err: "YYYY-MM-DD"},
+		{name: "bad glob", yaml: "suppressions:\n  - check: dyno-tier\n    reason: x\n    apps: ['[']\n", err: "bad app pattern"},
+		{name: "not yaml", yaml: "suppressions: [", err: "not a suppressions file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rules, err := ParseSuppressions([]byte(tt.yaml))
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("err = %v, want %q", err, tt.err)
+				}
+				if strings.Contains(err.Error(), "\n") {
+					t.Errorf("error spans lines: %q", err)
+				}
+				return
+			}
+			if err != nil || len(rules) != tt.n {
+				t.Fatalf("got %d rules, %v; want %d", len(rules), err, tt.n)
+			}
+		})
+	}
+}
+
+func TestApplySuppressions(t *testing.T) {
+	rules := []Suppression{
+		{Check: "dyno-tier", Apps: []string{"*-staging"}, Reason: "staging may sleep", Expires: "2026-11-29"},
+		{Check: "edge-protection", Reason: "behind a CDN"},
+		{Check: "stack", Reason: "migrating", Expires: "2026-11-01"},
+	}
+	results := []Result{
+		res("shop-staging", fnd("dyno-tier", Warn), fnd("edge-protection", Warn), fnd("stack", Fail)),
+		res("shop", fnd("dyno-tier", Warn), fnd("edge-protection", Pass)),
+	}
+	// the last day of a rule still counts
+	lastDay := time.Date(2026, 11, 29, 23, 0, 0, 0, time.UTC)
+	expired := ApplySuppressions(results, rules, lastDay)
+	if len(expired) != 1 || expired[0].Check != "stack" {
+		t.Errorf("expired = %+v, want the stack rule", expired)
+	}
+	want := map[string]bool{"shop-staging/dyno-tier": true, "shop-staging/edge-protection": true}
+	for _, r := range results {
+		for _, f := range r.Findings {
+			if got := f.Suppressed != nil; got != want[r.App+"/"+f.Check] {
+				t.Errorf("%s/%s suppressed = %v", r.App, f.Check, got)
+			}
+		}
+	}
+	if s := results[0].Findings[0].Suppressed; s.Reason != "staging may sleep" || s.Expires != "2026-11-29" {
+		t.Errorf("suppressed = %+v", s)
+	}
+	// the day after, the staging rule has expired too
+	fresh := []Result{res("shop-staging", fnd("dyno-tier", Warn))}
+	if expired := ApplySuppressions(fresh, rules, lastDay.Add(2*time.Hour)); len(expired) != 2 || fresh[0].Findings[0].Suppressed != nil {
+		t.Errorf("after expiry: expired %d rules, finding suppressed %v", len(expired), fresh[0].Findings[0].Suppressed)
+	}
+}
