@@ -120,3 +120,49 @@ func TestApplySuppressions(t *testing.T) {
 		t.Errorf("after expiry: expired %d rules, finding suppressed %v", len(expired), fresh[0].Findings[0].Suppressed)
 	}
 }
+
+func TestSharedSecret(t *testing.T) {
+	key := []byte("run-key")
+	mk := func(name string, vars map[string]string) *Snapshot {
+		return &Snapshot{App: App{Name: name}, ConfigVars: vars}
+	}
+	shared := "FIXTURESECRET-9f86d081884c7d659a2feaa0c55ad015"
+	dbURL := "postgres://u:FIXTURESECRETpw@db.example.com/x"
+	staging := mk("shop-staging", map[string]string{"SECRET_KEY": shared, "DATABASE_URL": dbURL, "LOG_LEVEL": "debug", "SHORT_TOKEN": "abc"})
+	prod := mk("shop", map[string]string{"SECRET_KEY": "FIXTURESECRET-other-value-entirely-0000", "OLD_SECRET_KEY": shared, "LOG_LEVEL": "debug", "SHORT_TOKEN": "abc"})
+	other := mk("blog", map[string]string{"ANALYTICS_DB": dbURL})
+	alone := mk("alone", map[string]string{"SECRET_KEY": shared})
+	LinkSharedSecrets([]*Snapshot{staging, prod, other, nil}, key)
+
+	for _, tc := range []struct {
+		s      *Snapshot
+		status Status
+		ev     []string
+	}{
+		{staging, Fail, []string{"config var DATABASE_URL has the same value as blog's ANALYTICS_DB", "config var SECRET_KEY has the same value as shop's OLD_SECRET_KEY"}},
+		{prod, Fail, []string{"config var OLD_SECRET_KEY has the same value as shop-staging's SECRET_KEY"}},
+		{other, Fail, []string{"config var ANALYTICS_DB has the same value as shop-staging's DATABASE_URL"}},
+		{alone, Skip, nil},
+	} {
+		t.Run(tc.s.App.Name, func(t *testing.T) {
+			f := Audit(tc.s, []Check{sharedSecret}).Findings[0]
+			if f.Status != tc.status {
+				t.Fatalf("status = %s (%s)", f.Status, f.Message)
+			}
+			if strings.Join(f.Evidence, "\n") != strings.Join(tc.ev, "\n") {
+				t.Errorf("evidence = %q, want %q", f.Evidence, tc.ev)
+			}
+			for _, text := range append([]string{f.Message, f.Remediation}, f.Evidence...) {
+				if strings.Contains(text, "FIXTURESECRET") {
+					t.Errorf("a secret value appears: %q", text)
+				}
+			}
+		})
+	}
+	// no sharing among the others: a pass, with the number compared
+	clean := []*Snapshot{mk("a", map[string]string{"SECRET_KEY": shared}), mk("b", map[string]string{"SECRET_KEY": dbURL})}
+	LinkSharedSecrets(clean, key)
+	if f := Audit(clean[0], []Check{sharedSecret}).Findings[0]; f.Status != Pass || !strings.Contains(f.Message, "1 other app") {
+		t.Errorf("clean = %s %q", f.Status, f.Message)
+	}
+}

@@ -18,6 +18,7 @@ func Catalog() []Check {
 		logLevel,
 		corsOrigins,
 		secretStrength,
+		sharedSecret,
 		rateLimitStorage,
 		uploadsStorage,
 		// processes and gunicorn

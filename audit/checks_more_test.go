@@ -63,7 +63,17 @@ func certs(c ...Cert) change { return func(s *Snapshot) { s.Certs = append(s.Cer
 func acm(on bool) change     { return func(s *Snapshot) { s.App.ACM = on } }
 func dynos(d ...Dyno) change { return func(s *Snapshot) { s.Dynos = append(s.Dynos, d...) } }
 
+func auditedWith(vars map[string]string) change {
+	return func(s *Snapshot) {
+		LinkSharedSecrets([]*Snapshot{s, {App: App{Name: "other"}, ConfigVars: vars}}, []byte("k"))
+	}
+}
+
 var configCases = []checkCase{
+	{check: "shared-secret", name: "audited alone", status: Skip},
+	{check: "shared-secret", name: "nothing shared", changes: []change{auditedWith(map[string]string{"SECRET_KEY": strings.Repeat("7f", 32)})}, status: Pass},
+	{check: "shared-secret", name: "same SECRET_KEY", changes: []change{auditedWith(map[string]string{"SECRET_KEY": strongKey})}, status: Fail, ev: "same value as other's SECRET_KEY", fix: "config:set SECRET_KEY=... -a myapp"},
+
 	{check: "csrf-protection", name: "no forms, no library", status: Skip},
 	{check: "csrf-protection", name: "flask-wtf", changes: []change{file("requirements.txt", pinnedReqs+"Flask-WTF==1.2.1\n")}, status: Pass},
 	{check: "csrf-protection", name: "disabled", changes: []change{env("WTF_CSRF_ENABLED", "False"), file("requirements.txt", pinnedReqs+"Flask-WTF==1.2.1\n")}, status: Fail, fix: "config:unset WTF_CSRF_ENABLED"},

@@ -52,6 +52,8 @@ type Snapshot struct {
 	// derived holds what several checks read from the files, worked out
 	// once by Audit before the checks start.
 	derived *derived
+	// peers is set by LinkSharedSecrets when apps are audited together.
+	peers *peers
 }
 
 // App is the app's own record.

@@ -43,21 +43,38 @@ func showable(v string) bool {
 }
 
 // render writes tokens [a, b) compactly for a Detail. The tokens in
-// [ma, mb) (a secret literal) are replaced by maskText; other string
-// literals are shown only when showable.
+// [ma, mb) (a secret literal) are replaced by maskText, which always
+// survives clipping; other string literals are shown only when showable.
 func (f *pyfile) render(a, b, ma, mb int, maskText string) string {
+	if ma < a || ma >= b {
+		return clip(f.renderRange(a, b))
+	}
+	var sb strings.Builder
+	sb.WriteString(short(f.renderRange(a, ma), 48))
+	if ma > a && f.gap(ma) {
+		sb.WriteByte(' ')
+	}
+	sb.WriteString(maskText)
+	if mb < b && f.gap(mb) {
+		sb.WriteByte(' ')
+	}
+	sb.WriteString(short(f.renderRange(mb, b), 16))
+	return clip(sb.String())
+}
+
+// gap reports whether a space separates token i from the one before, as
+// in the source, except inside brackets and before commas.
+func (f *pyfile) gap(i int) bool {
+	return f.toks[i].start > f.toks[i-1].end &&
+		!f.isOp(i-1, "(") && !f.isOp(i-1, "[") && !f.isOp(i-1, "{") &&
+		!f.isOp(i, ")") && !f.isOp(i, "]") && !f.isOp(i, "}") && !f.isOp(i, ",")
+}
+
+func (f *pyfile) renderRange(a, b int) string {
 	var sb strings.Builder
 	for i := a; i < b && sb.Len() < 4*maxDetail; i++ {
-		if i > a && f.toks[i].start > f.toks[i-1].end &&
-			!f.isOp(i-1, "(") && !f.isOp(i-1, "[") && !f.isOp(i-1, "{") &&
-			!f.isOp(i, ")") && !f.isOp(i, "]") && !f.isOp(i, "}") && !f.isOp(i, ",") {
+		if i > a && f.gap(i) {
 			sb.WriteByte(' ')
-		}
-		if i >= ma && i < mb {
-			if i == ma {
-				sb.WriteString(maskText)
-			}
-			continue
 		}
 		t := f.toks[i]
 		if t.kind == tkString {
@@ -70,21 +87,25 @@ func (f *pyfile) render(a, b, ma, mb int, maskText string) string {
 		}
 		sb.Write(f.src[t.start:t.end])
 	}
-	return clip(sb.String())
+	return strings.ToValidUTF8(sb.String(), "\uFFFD")
 }
 
 // clip makes s valid UTF-8 and at most maxDetail runes.
 func clip(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	if utf8.RuneCountInString(s) <= maxDetail {
+	return short(strings.ToValidUTF8(s, "\uFFFD"), maxDetail)
+}
+
+// short cuts s to at most n runes, marking the cut with "…".
+func short(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
-	n := 0
+	k := 0
 	for i := range s {
-		if n == maxDetail-1 {
+		if k == n-1 {
 			return s[:i] + "…"
 		}
-		n++
+		k++
 	}
 	return s
 }

@@ -33,6 +33,11 @@ type binding struct {
 	from, to int // the literal's tokens
 }
 
+// maxExpr bounds, in tokens, the expressions the rules look into (a
+// secret's value, a resources= dict): real ones are short, and the bound
+// keeps hostile nesting from making the scan quadratic.
+const maxExpr = 2048
+
 // secretNames are the config keys holding signing secrets.
 var secretNames = map[string]bool{
 	"SECRET_KEY": true, "JWT_SECRET_KEY": true, "FLASK_SECRET_KEY": true, "WTF_CSRF_SECRET_KEY": true,
@@ -56,15 +61,23 @@ func newPyFile(p, clean string, data []byte) *pyfile {
 
 func (f *pyfile) scan() {
 	f.prepass()
-	var pending *frame // a header with a postgres:// literal, awaiting its body
+	// A header testing for postgres:// (`if url.startswith("postgres://"):`)
+	// whose body writes a postgresql literal is a rewrite, reported once at
+	// the header.
+	var pending *frame
 	var pendingStmt stmt
 	for _, s := range f.stmts {
-		if pending != nil && s.fr == pending {
-			if !f.pgRewrite(s) && f.pgHasNew(s) {
-				f.addAt(PostgresRewrite, pendingStmt, f.toks[pendingStmt.from].start, f.toks[pendingStmt.from].line,
-					"rewrites the postgres:// scheme to postgresql://", "")
+		if pending != nil {
+			switch {
+			case !within(s.fr, pending):
+				pending = nil
+			case s.header == nil && f.pgHasNew(s):
+				if !f.pgRewrite(s) {
+					f.addAt(PostgresRewrite, pendingStmt, f.toks[pendingStmt.from].start, pendingStmt.line,
+						"rewrites the postgres:// scheme to postgresql://", "")
+				}
+				pending = nil
 			}
-			pending = nil
 		}
 		if f.stringOnly(s) {
 			continue
@@ -83,6 +96,18 @@ func (f *pyfile) scan() {
 			f.addAt(PostgresRewrite, s, f.toks[s.from].start, s.line, "rewrites the postgres:// scheme to postgresql://", "")
 		}
 	}
+}
+
+// within reports whether frame fr is b or nested in it, looking a few
+// levels up only (rewrites sit right in the block).
+func within(fr, b *frame) bool {
+	for k := 0; fr != nil && k < 4; k++ {
+		if fr == b {
+			return true
+		}
+		fr = fr.parent
+	}
+	return false
 }
 
 func (f *pyfile) add(k Kind, s stmt, tok int, detail, value string) {
@@ -164,6 +189,7 @@ func (f *pyfile) prepassStmt(s stmt, bind func(int) *binding) {
 		return
 	}
 	if s.header != nil && (s.header.kind == frDef || s.header.kind == frClass) {
+		params := f.paramParen(s)
 		for i := s.from; i < s.to; i++ {
 			if f.toks[i].kind != tkName {
 				continue
@@ -171,7 +197,7 @@ func (f *pyfile) prepassStmt(s stmt, bind func(int) *binding) {
 			// The def/class name, and parameter names (a name right after
 			// '(' , '*' or '**' directly inside the parameter list).
 			if i > s.from && (f.isName(i-1, "def") || f.isName(i-1, "class")) ||
-				f.encl[i] >= 0 && f.encl[i] == f.paramParen(s) &&
+				f.encl[i] >= 0 && f.encl[i] == params &&
 					(f.isOp(i-1, "(") || f.isOp(i-1, ",") || f.isOp(i-1, "*") || f.isOp(i-1, "**")) {
 				bind(i)
 			}
@@ -185,7 +211,7 @@ func (f *pyfile) prepassStmt(s stmt, bind func(int) *binding) {
 				bind(i + 1)
 			}
 		case f.isName(i, "for"):
-			for j := i + 1; j < s.to && !f.isName(j, "in"); j++ {
+			for j := i + 1; j < s.to && !f.isName(j, "in") && !f.isName(j, "for"); j++ {
 				if f.toks[j].kind == tkName {
 					bind(j)
 				}
@@ -311,7 +337,7 @@ func (f *pyfile) assignRules(s stmt) {
 		if t.kind == tgOther {
 			continue
 		}
-		lhs := f.render(tr[0], tr[1], -1, -1, "")
+		lhs := short(f.render(tr[0], tr[1], -1, -1, ""), 32)
 		line := f.toks[tr[0]].line
 		if name := secretName(t); name != "" {
 			f.secretValue(s, line, name, va, vb, func(rhs string) string { return lhs + " = " + rhs })
@@ -385,9 +411,11 @@ func (f *pyfile) secretValue(s stmt, line int, name string, a, b int, wrap func(
 		return
 	}
 	if bd, cname, ok := f.constant(a, b); ok {
-		if v, isBytes, _ := f.literal(bd.from, bd.to); v != "" {
+		// A constant named like a secret (app.secret_key = SECRET_KEY) is
+		// already reported where it is bound.
+		if v, isBytes, _ := f.literal(bd.from, bd.to); v != "" && !secretNames[cname] {
 			f.addAt(HardcodedSecret, s, f.toks[a].start, line,
-				wrap(cname+" (bound to "+masked(v, isBytes)+" on line "+strconv.Itoa(f.toks[bd.from].line)+")"), name)
+				wrap(short(cname, 32)+" (bound to "+masked(v, isBytes)+" on line "+strconv.Itoa(f.toks[bd.from].line)+")"), name)
 		}
 		return
 	}
@@ -402,6 +430,9 @@ func (f *pyfile) secretValue(s stmt, line int, name string, a, b int, wrap func(
 // os.getenv, setdefault, decouple's config(K, default="x"), environs'
 // env.str) or an operand of `or` / a conditional expression.
 func (f *pyfile) fallbacks(a, b int) [][2]int {
+	if b-a > maxExpr {
+		return nil
+	}
 	var out [][2]int
 	for i := a; i+1 < b; i++ {
 		if f.toks[i].kind != tkName || !f.isOp(i+1, "(") {
@@ -512,7 +543,7 @@ func (f *pyfile) call(i int) call {
 	for l, r := 0, len(parts)-1; l < r; l, r = l+1, r-1 {
 		parts[l], parts[r] = parts[r], parts[l]
 	}
-	c.chain = strings.ToValidUTF8(strings.Join(parts, "."), "\uFFFD")
+	c.chain = short(strings.ToValidUTF8(strings.Join(parts, "."), "\uFFFD"), 40)
 	return c
 }
 
@@ -531,9 +562,12 @@ func (f *pyfile) args(c call) []arg {
 	}
 	var out []arg
 	start := c.open + 1
-	for i := start; i <= end; i++ {
-		if i < end && !(f.encl[i] == c.open && f.isOp(i, ",")) {
+	for i := start; ; i = f.skip(i, end) {
+		if i < end && !f.isOp(i, ",") {
 			continue
+		}
+		if i > end {
+			i = end
 		}
 		if i > start {
 			a := arg{from: start, to: i}
@@ -545,9 +579,11 @@ func (f *pyfile) args(c call) []arg {
 			}
 			out = append(out, a)
 		}
+		if i >= end {
+			return out
+		}
 		start = i + 1
 	}
-	return out
 }
 
 // lineEnd returns the end of the logical line holding token i.
@@ -565,6 +601,23 @@ func (f *pyfile) lineEnd(i int) int {
 		return f.lines[lo].to
 	}
 	return len(f.toks)
+}
+
+// skip returns the index after token i at its nesting level: past the
+// partner of an opening bracket (end for an unclosed one). Loops that
+// step with it visit only one level of a bracket's contents, which keeps
+// the rules linear however deeply brackets nest.
+func (f *pyfile) skip(i, end int) int {
+	if f.toks[i].kind == tkOp && f.toks[i].end-f.toks[i].start == 1 {
+		switch f.src[f.toks[i].start] {
+		case '(', '[', '{':
+			if m := f.match[i]; m > i && m < end {
+				return m + 1
+			}
+			return end
+		}
+	}
+	return i + 1
 }
 
 func positional(args []arg) []arg {
@@ -780,9 +833,8 @@ func (f *pyfile) dictEntries(open int, fn func(key string, keyTok, va, vb int)) 
 	if end < 0 {
 		end = f.lineEnd(open)
 	}
-	for i := open + 1; i+1 < end; i++ {
-		if f.encl[i] != open || f.toks[i].kind != tkString || !f.isOp(i+1, ":") ||
-			!(f.isOp(i-1, "{") || f.isOp(i-1, ",")) {
+	for i := open + 1; i+1 < end; i = f.skip(i, end) {
+		if f.toks[i].kind != tkString || !f.isOp(i+1, ":") || !(f.isOp(i-1, "{") || f.isOp(i-1, ",")) {
 			continue
 		}
 		key, ok := f.strValue(i)
@@ -790,10 +842,11 @@ func (f *pyfile) dictEntries(open int, fn func(key string, keyTok, va, vb int)) 
 			continue
 		}
 		vb := i + 2
-		for vb < end && !(f.encl[vb] == open && f.isOp(vb, ",")) {
-			vb++
+		for vb < end && !f.isOp(vb, ",") {
+			vb = f.skip(vb, end)
 		}
 		fn(key, i, i+2, vb)
+		i = vb - 1 // resume at the comma
 	}
 }
 
@@ -835,14 +888,14 @@ func (f *pyfile) isWildcard(a, b int) bool {
 	if a >= b {
 		return false
 	}
-	if v, _, ok := f.literal(a, b); ok {
-		return v == "*" || v == ".*" || v == "^.*$"
+	if f.isWildcardLit(a, b) {
+		return true
 	}
 	if (f.isOp(a, "[") || f.isOp(a, "(") || f.isOp(a, "{")) && f.match[a] == b-1 {
 		start := a + 1
-		for i := a + 1; i < b; i++ {
-			if i == b-1 || f.encl[i] == a && f.isOp(i, ",") {
-				if i > start && f.isWildcard(start, i) {
+		for i := a + 1; i < b; i = f.skip(i, b) {
+			if i == b-1 || f.isOp(i, ",") {
+				if i > start && f.isWildcardLit(start, i) {
 					return true
 				}
 				start = i + 1
@@ -850,6 +903,11 @@ func (f *pyfile) isWildcard(a, b int) bool {
 		}
 	}
 	return false
+}
+
+func (f *pyfile) isWildcardLit(a, b int) bool {
+	v, _, ok := f.literal(a, b)
+	return ok && (v == "*" || v == ".*" || v == "^.*$")
 }
 
 // corsSetting handles CORS_ORIGINS / CORS_RESOURCES set in code: "*" is a
@@ -903,6 +961,9 @@ func (f *pyfile) corsCall(s stmt, c call, args []arg) {
 
 // resourcesWildcard reports an "origins": "*" entry in a resources value.
 func (f *pyfile) resourcesWildcard(a, b int) bool {
+	if b-a > maxExpr {
+		return false
+	}
 	found := false
 	for i := a; i < b; i++ {
 		if f.isOp(i, "{") {

@@ -265,7 +265,7 @@ func (f *pyfile) stringOnly(s stmt) bool {
 func decode(b []byte, flags uint8) string {
 	raw := flags&fRaw != 0
 	fmt := flags&fFmt != 0
-	if !raw && !fmt && !containsAny(b, '\\') {
+	if !raw && !fmt && !containsAny(b, '\\') && !containsAny(b, '\r') {
 		return string(b)
 	}
 	var sb strings.Builder
@@ -277,6 +277,14 @@ func decode(b []byte, flags uint8) string {
 			i++
 			continue
 		}
+		if c == '\r' {
+			// Python reads source with universal newlines.
+			if i+1 < len(b) && b[i+1] == '\n' {
+				i++
+			}
+			sb.WriteByte('\n')
+			continue
+		}
 		if c != '\\' || i+1 >= len(b) {
 			sb.WriteByte(c)
 			continue
@@ -284,8 +292,10 @@ func decode(b []byte, flags uint8) string {
 		if raw {
 			// A backslash stays, and keeps the next character with it.
 			sb.WriteByte(c)
-			sb.WriteByte(b[i+1])
-			i++
+			if b[i+1] != '\r' {
+				sb.WriteByte(b[i+1])
+				i++
+			}
 			continue
 		}
 		n := b[i+1]

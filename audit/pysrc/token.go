@@ -63,6 +63,12 @@ const maxNest = 32
 
 func tokenize(src []byte) *tokenizer {
 	t := &tokenizer{src: src, line: 1}
+	// Python averages well over four bytes a token; presizing avoids
+	// regrowing the slices on large files.
+	est := len(src)/4 + 16
+	t.toks = make([]token, 0, est)
+	t.match = make([]int, 0, est)
+	t.encl = make([]int, 0, est)
 	if len(src) >= 3 && src[0] == 0xEF && src[1] == 0xBB && src[2] == 0xBF {
 		t.pos = 3
 		t.lineStart = 3
@@ -239,30 +245,27 @@ func (t *tokenizer) emit(tok token) {
 	t.encl = append(t.encl, enc)
 }
 
-var threeOps = []string{"**=", "//=", ">>=", "<<=", "..."}
-
-var twoOps = []string{
-	"!=", "==", "<=", ">=", "->", ":=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@=",
-	"**", "//", "<<", ">>",
+// opLen returns the length of the operator at the start of rest: Python's
+// two- and three-character operators, else 1.
+func opLen(rest []byte) int {
+	if len(rest) >= 3 {
+		switch string(rest[:3]) {
+		case "**=", "//=", ">>=", "<<=", "...":
+			return 3
+		}
+	}
+	if len(rest) >= 2 && (rest[1] == '=' || rest[0] == rest[1] || rest[0] == '-' && rest[1] == '>') {
+		switch string(rest[:2]) {
+		case "!=", "==", "<=", ">=", "->", ":=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@=",
+			"**", "//", "<<", ">>":
+			return 2
+		}
+	}
+	return 1
 }
 
 func (t *tokenizer) op() {
-	rest := t.src[t.pos:]
-	n := 1
-	for _, o := range threeOps {
-		if len(rest) >= 3 && string(rest[:3]) == o {
-			n = 3
-			break
-		}
-	}
-	if n == 1 {
-		for _, o := range twoOps {
-			if len(rest) >= 2 && string(rest[:2]) == o {
-				n = 2
-				break
-			}
-		}
-	}
+	n := opLen(t.src[t.pos:])
 	t.emit(token{kind: tkOp, start: t.pos, end: t.pos + n, line: t.line})
 	t.pos += n
 }

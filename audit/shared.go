@@ -1,0 +1,122 @@
+package audit
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// sharedVar is one of an app's secrets whose value another app of the run
+// holds too.
+type sharedVar struct {
+	Var      string
+	OtherApp string
+	OtherVar string
+}
+
+// peers is what LinkSharedSecrets found for one snapshot.
+type peers struct {
+	compared int // other apps whose config was compared
+	shared   []sharedVar
+}
+
+// credentialURL matches a URL carrying a password: a secret by shape,
+// whatever its name.
+var credentialURL = regexp.MustCompile(`^[a-z][a-z0-9+.-]*://[^/\s:@]*:[^/\s@]+@`)
+
+// isSecretVar decides which config vars are compared across apps: secret by
+// name, or a URL with a password in it.
+func isSecretVar(name, value string) bool {
+	switch name {
+	case "SECRET_KEY", "FLASK_SECRET_KEY", "JWT_SECRET_KEY":
+		return true
+	}
+	return isSecretName(name) || credentialURL.MatchString(strings.TrimSpace(value))
+}
+
+// minSharedLen keeps trivially equal values ("x", "changeme" placeholders
+// are the secret-key and secret-strength checks' business) out of the match.
+const minSharedLen = 8
+
+// LinkSharedSecrets compares the secrets of the apps audited together and
+// records, on each snapshot, which of its values another app holds too.
+// Values are compared by HMAC-SHA256 under key, made afresh for each run,
+// so no value is kept or compared in the clear beyond this function.
+func LinkSharedSecrets(snaps []*Snapshot, key []byte) {
+	type owner struct {
+		app  int
+		name string
+	}
+	byPrint := map[string][]owner{}
+	configured := 0
+	for i, s := range snaps {
+		if s == nil || s.ConfigVars == nil {
+			continue
+		}
+		configured++
+		for name, v := range s.ConfigVars {
+			if len(v) < minSharedLen || !isSecretVar(name, v) {
+				continue
+			}
+			m := hmac.New(sha256.New, key)
+			m.Write([]byte(v))
+			fp := string(m.Sum(nil))
+			byPrint[fp] = append(byPrint[fp], owner{i, name})
+		}
+	}
+	for _, s := range snaps {
+		if s != nil && s.ConfigVars != nil {
+			s.peers = &peers{compared: configured - 1}
+		}
+	}
+	for _, owners := range byPrint {
+		for _, o := range owners {
+			for _, other := range owners {
+				if other.app == o.app {
+					continue
+				}
+				p := snaps[o.app].peers
+				p.shared = append(p.shared, sharedVar{Var: o.name, OtherApp: snaps[other.app].App.Name, OtherVar: other.name})
+			}
+		}
+	}
+	for _, s := range snaps {
+		if s != nil && s.peers != nil {
+			slices.SortFunc(s.peers.shared, func(a, b sharedVar) int {
+				return strings.Compare(a.Var+"\x00"+a.OtherApp+"\x00"+a.OtherVar, b.Var+"\x00"+b.OtherApp+"\x00"+b.OtherVar)
+			})
+		}
+	}
+}
+
+var sharedSecret = Check{
+	ID:        "shared-secret",
+	Title:     "Secrets are not shared between apps",
+	Checklist: "Configuration: give every app (staging, production) its own secrets",
+	Severity:  High,
+	Rationale: "A secret that staging and production share makes staging a way into production: staging's " +
+		"weaker access control, logs and debug settings expose production's keys and data.",
+	Remediation: "Generate a separate value for each app: heroku config:set NAME=... -a APP.",
+	Reads:       []Part{PartConfig},
+	Uses:        []string{"secret-like config vars of every app audited in the same run, compared by keyed fingerprint"},
+	Run: func(s *Snapshot) Outcome {
+		if s.peers == nil || s.peers.compared == 0 {
+			return Skipf("audited alone: no other app to compare secrets with")
+		}
+		if len(s.peers.shared) == 0 {
+			return Passf("no secret value is shared with the %d other app(s) audited", s.peers.compared)
+		}
+		var ev, names []string
+		for _, sv := range s.peers.shared {
+			ev = append(ev, fmt.Sprintf("config var %s has the same value as %s's %s", sv.Var, sv.OtherApp, sv.OtherVar))
+			if !slices.Contains(names, sv.Var) {
+				names = append(names, sv.Var)
+			}
+		}
+		return Failf("%s shared with another app", strings.Join(names, ", ")).With(ev...).
+			Fix("give each app its own value: heroku config:set %s=... %s", names[0], s.appFlag())
+	},
+}
