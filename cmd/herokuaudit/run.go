@@ -6,17 +6,14 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/herokuaudit/herokuaudit/audit"
 	"github.com/herokuaudit/herokuaudit/heroku"
-	"github.com/herokuaudit/herokuaudit/heroku/slug"
 	"github.com/herokuaudit/herokuaudit/report"
 )
 
@@ -62,6 +59,13 @@ type Options struct {
 	Fixtures  string
 	Dir       string
 	Color     bool
+
+	Details     bool
+	Output      string
+	Baseline    string
+	FailOnNew   bool
+	Config      string
+	Concurrency int
 }
 
 // exitError carries an exit code to the one place that maps errors to codes.
@@ -103,6 +107,12 @@ func newApp(sys system, code *int) *cli.App {
 			&cli.StringFlag{Name: "api-url", Usage: "Platform API base URL (default $HEROKU_HOST or https://api.heroku.com; http only on loopback)", Destination: &opts.APIURL},
 			&cli.StringFlag{Name: "fixtures", Usage: "serve the API from recorded fixtures in `DIR` (no account needed)", Destination: &opts.Fixtures},
 			&cli.StringFlag{Name: "dir", Usage: "audit the code in this local checkout `PATH` instead of the running slug; alone, audits the checkout without an app", Destination: &opts.Dir},
+			&cli.BoolFlag{Name: "details", Usage: "with several apps, also print each app's findings after the summary", Destination: &opts.Details},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE` (atomically) instead of stdout", Destination: &opts.Output},
+			&cli.StringFlag{Name: "baseline", Usage: "compare with a previous --format json report `FILE`: mark findings new or existing, list what was fixed", Destination: &opts.Baseline},
+			&cli.BoolFlag{Name: "fail-on-new", Usage: "with --baseline, gate only on findings that are not in the baseline", Destination: &opts.FailOnNew},
+			&cli.StringFlag{Name: "config", Usage: "suppressions file `FILE` (default .herokuaudit.yml when present)", Destination: &opts.Config},
+			&cli.IntFlag{Name: "concurrency", Value: 8, Usage: "apps audited at once; API requests in flight are bounded too", Destination: &opts.Concurrency},
 		},
 		Action: func(c *cli.Context) error {
 			opts.Apps = c.Args().Slice()
@@ -171,131 +181,6 @@ func parseGate(s string) (audit.Severity, error) {
 		return -1, nil
 	}
 	return audit.ParseSeverity(s)
-}
-
-func runAudit(ctx context.Context, opts Options, sys system, code *int) error {
-	if _, err := report.Lookup(opts.Format); err != nil {
-		return troublef("%v", err)
-	}
-	gate, err := parseGate(opts.FailOn)
-	if err != nil {
-		return troublef("--fail-on: %v", err)
-	}
-	if opts.FailUnder < 0 || opts.FailUnder > 100 {
-		return troublef("--fail-under must be between 0 and 100")
-	}
-	if len(opts.Apps) == 0 && opts.Dir == "" {
-		return troublef("no app given: herokuaudit [flags] APP... (flags go before the apps; see --help)")
-	}
-	for _, a := range opts.Apps {
-		if strings.HasPrefix(a, "-") {
-			return troublef("flag %s after the apps: put flags before the app names", a)
-		}
-	}
-	var checkout *audit.Files
-	if opts.Dir != "" {
-		if checkout, err = readCheckout(ctx, opts.Dir); err != nil {
-			return troublef("--dir %v", err)
-		}
-	}
-	if len(opts.Apps) == 0 {
-		results := []audit.Result{audit.Audit(audit.CheckoutSnapshot(checkoutName(opts.Dir), checkout), audit.Catalog())}
-		return finish(ctx, opts, sys, code, gate, results)
-	}
-	client, err := newClient(ctx, opts, sys)
-	if err != nil {
-		return err
-	}
-
-	results := make([]audit.Result, len(opts.Apps))
-	var g errgroup.Group
-	g.SetLimit(4)
-	for i, app := range opts.Apps {
-		g.Go(func() error {
-			actx, cancel := context.WithTimeout(ctx, opts.Timeout)
-			defer cancel()
-			snap, err := client.Snapshot(actx, app)
-			if err != nil {
-				results[i] = audit.Failed(app, err)
-				return nil
-			}
-			if checkout != nil {
-				// the checkout is what is about to ship: its files stand
-				// in for the running slug's
-				snap.Files = checkout
-				delete(snap.Gaps, audit.PartFiles)
-			}
-			results[i] = audit.Audit(snap, audit.Catalog())
-			return nil
-		})
-	}
-	_ = g.Wait() // per-app errors are recorded in results, never returned
-	return finish(ctx, opts, sys, code, gate, results)
-}
-
-// finish renders the report and sets the exit code.
-func finish(ctx context.Context, opts Options, sys system, code *int, gate audit.Severity, results []audit.Result) error {
-	renderer, err := report.Lookup(opts.Format)
-	if err != nil {
-		return troublef("%v", err)
-	}
-	rep := report.Report{Tool: report.Tool{Name: "herokuaudit", Version: toolVersion()}, Results: results, Color: opts.Color}
-	if err := renderer.Render(sys.Stdout, rep); err != nil {
-		return troublef("writing the report: %v", err)
-	}
-	*code = exitCode(results, gate, opts.FailUnder)
-	for _, r := range results {
-		if r.Error != "" {
-			fmt.Fprintf(sys.Stderr, "herokuaudit: %s\n", r.Error)
-		}
-	}
-	if ctx.Err() != nil {
-		return troublef("interrupted")
-	}
-	return nil
-}
-
-// exitCode applies the gate: trouble beats a tripped gate, because an app
-// that could not be audited cannot be said to pass.
-func exitCode(results []audit.Result, gate audit.Severity, failUnder int) int {
-	code := exitOK
-	for _, r := range results {
-		if r.Error != "" {
-			return exitTrouble
-		}
-		if r.Score < failUnder {
-			code = exitGate
-		}
-		for _, f := range r.Findings {
-			if gate >= 0 && f.Status == audit.Fail && f.Severity >= gate {
-				code = exitGate
-			}
-		}
-	}
-	return code
-}
-
-// readCheckout reads a local checkout's files with the slug reader's rules,
-// plus a gunicorn config file the Procfile's web line names with -c.
-func readCheckout(ctx context.Context, dir string) (*audit.Files, error) {
-	files, err := slug.ReadDir(ctx, dir, slug.Options{})
-	if err != nil {
-		return nil, err
-	}
-	if extra := audit.GunicornConfigFile(audit.WebCommand(files)); extra != "" {
-		if _, ok := files.Get(extra); !ok {
-			return slug.ReadDir(ctx, dir, slug.Options{Extra: []string{extra}})
-		}
-	}
-	return files, nil
-}
-
-// checkoutName names a checkout audited without an app: its folder's name.
-func checkoutName(dir string) string {
-	if abs, err := filepath.Abs(dir); err == nil {
-		return filepath.Base(abs)
-	}
-	return dir
 }
 
 // auditor is what the audit needs from the API side.

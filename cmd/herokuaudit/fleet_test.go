@@ -1,0 +1,153 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// findingOf decodes a JSON report and returns one app's finding for a check.
+func findingOf(t *testing.T, out, app, check string) map[string]any {
+	t.Helper()
+	var doc struct {
+		Apps []struct {
+			App      string
+			Findings []map[string]any
+			Fixed    []map[string]any
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	for _, a := range doc.Apps {
+		for _, f := range a.Findings {
+			if a.App == app && f["check"] == check {
+				return f
+			}
+		}
+	}
+	t.Fatalf("no %s finding for %s", check, app)
+	return nil
+}
+
+func TestBaselineAndOutput(t *testing.T) {
+	dir := t.TempDir()
+	last := filepath.Join(dir, "last.json")
+	// last night: the insecure app as it is now
+	code, _, errOut := runCLI(t, nil, "--fixtures", fixturesDir, "-f", "json", "-o", last, "flask-insecure")
+	if code != 1 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if st, err := os.Stat(last); err != nil || st.Size() == 0 {
+		t.Fatalf("--output wrote nothing: %v", err)
+	}
+	if leftovers, _ := filepath.Glob(filepath.Join(dir, ".herokuaudit-*")); len(leftovers) != 0 {
+		t.Errorf("temporary files left behind: %v", leftovers)
+	}
+
+	// tonight, same findings: all existing, none new, nothing fixed
+	code, out, _ := runCLI(t, nil, "--fixtures", fixturesDir, "-f", "json", "--baseline", last, "flask-insecure")
+	if code != 1 {
+		t.Errorf("exit %d, want 1 without --fail-on-new", code)
+	}
+	if f := findingOf(t, out, "flask-insecure", "debug-mode"); f["baseline"] != "existing" {
+		t.Errorf("debug-mode baseline = %v, want existing", f["baseline"])
+	}
+	var doc struct{ Baseline map[string]int }
+	json.Unmarshal([]byte(out), &doc)
+	if doc.Baseline["new"] != 0 || doc.Baseline["existing"] == 0 || doc.Baseline["fixed"] != 0 {
+		t.Errorf("baseline counts = %v", doc.Baseline)
+	}
+	code, _, _ = runCLI(t, nil, "--fixtures", fixturesDir, "--baseline", last, "--fail-on-new", "flask-insecure")
+	if code != 0 {
+		t.Errorf("--fail-on-new with nothing new: exit %d, want 0", code)
+	}
+
+	// a baseline in which debug-mode passed: now it is new, and it gates
+	data, _ := os.ReadFile(last)
+	edited := strings.Replace(string(data), `"check": "debug-mode",
+          "status": "fail"`, `"check": "debug-mode",
+          "status": "pass"`, 1)
+	if edited == string(data) {
+		t.Fatal("could not edit the baseline")
+	}
+	os.WriteFile(last, []byte(edited), 0o644)
+	code, out, _ = runCLI(t, nil, "--fixtures", fixturesDir, "-f", "json", "--baseline", last, "--fail-on-new", "flask-insecure")
+	if code != 1 {
+		t.Errorf("a new critical failure with --fail-on-new: exit %d, want 1", code)
+	}
+	if f := findingOf(t, out, "flask-insecure", "debug-mode"); f["baseline"] != "new" {
+		t.Errorf("debug-mode baseline = %v, want new", f["baseline"])
+	}
+
+	for _, tc := range []struct{ name, content, want string }{
+		{"missing", "", "cannot read it"},
+		{"not json", "nope", "not a herokuaudit JSON report"},
+		{"future schema", `{"schema_version": 2, "apps": []}`, "schema_version 2"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(dir, tc.name+".json")
+			if tc.content != "" {
+				os.WriteFile(p, []byte(tc.content), 0o644)
+			}
+			code, _, errOut := runCLI(t, nil, "--fixtures", fixturesDir, "--baseline", p, "flask-secure")
+			if code != 2 || !strings.Contains(errOut, tc.want) {
+				t.Errorf("exit %d, stderr %q, want %q", code, errOut, tc.want)
+			}
+		})
+	}
+}
+
+func TestSuppressions(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "audit.yml")
+	write := func(s string) { os.WriteFile(cfg, []byte(s), 0o644) }
+
+	// accept every high and critical failure of the insecure app: the gate passes
+	var b strings.Builder
+	b.WriteString("suppressions:\n")
+	for _, id := range []string{"debug-mode", "secret-key", "postgres-ssl", "python-runtime", "csrf-protection", "cors-origins", "stack", "env-file-in-slug", "hardcoded-secret"} {
+		b.WriteString("  - check: " + id + "\n    apps: ['flask-*']\n    reason: accepted for the demo\n")
+	}
+	write(b.String())
+	code, out, errOut := runCLI(t, nil, "--fixtures", fixturesDir, "-f", "json", "--config", cfg, "flask-insecure")
+	if code != 0 {
+		t.Fatalf("exit %d, want 0 with every gating failure suppressed\n%s", code, errOut)
+	}
+	f := findingOf(t, out, "flask-insecure", "debug-mode")
+	if s, _ := f["suppressed"].(map[string]any); s["reason"] != "accepted for the demo" || f["status"] != "fail" {
+		t.Errorf("debug-mode = %v: a suppressed finding keeps its status and carries the reason", f)
+	}
+
+	// an expired rule stops applying and is reported
+	write("suppressions:\n  - check: debug-mode\n    reason: old\n    expires: 2020-01-01\n")
+	code, _, errOut = runCLI(t, nil, "--fixtures", fixturesDir, "--config", cfg, "--fail-on", "critical", "flask-insecure")
+	if code != 1 || !strings.Contains(errOut, "expired on 2020-01-01") {
+		t.Errorf("expired: exit %d, stderr %q", code, errOut)
+	}
+
+	write("suppressions:\n  - check: debug-mode\n")
+	code, _, errOut = runCLI(t, nil, "--fixtures", fixturesDir, "--config", cfg, "flask-insecure")
+	if code != 2 || !strings.Contains(errOut, "a reason is required") {
+		t.Errorf("no reason: exit %d, stderr %q", code, errOut)
+	}
+	code, _, errOut = runCLI(t, nil, "--fixtures", fixturesDir, "--config", filepath.Join(dir, "missing.yml"), "flask-insecure")
+	if code != 2 || !strings.Contains(errOut, "cannot read it") {
+		t.Errorf("missing config: exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestSharedSecretAcrossApps(t *testing.T) {
+	_, out, _ := runCLI(t, nil, "--fixtures", fixturesDir, "-f", "json", "flask-staging", "flask-production")
+	for _, app := range []string{"flask-staging", "flask-production"} {
+		if f := findingOf(t, out, app, "shared-secret"); f["status"] != "fail" {
+			t.Errorf("%s shared-secret = %v, want fail (the pair shares SECRET_KEY)", app, f["status"])
+		}
+	}
+	_, out, _ = runCLI(t, nil, "--fixtures", fixturesDir, "-f", "json", "flask-staging")
+	if f := findingOf(t, out, "flask-staging", "shared-secret"); f["status"] != "skip" {
+		t.Errorf("alone: shared-secret = %v, want skip", f["status"])
+	}
+}
