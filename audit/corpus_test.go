@@ -2,6 +2,7 @@ package audit
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -81,4 +82,48 @@ func TestRuntimeCorpus(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCatalogOverCorpus runs the whole catalog over every real Procfile,
+// runtime file and requirements file: no check errors or panics on them, and
+// nothing is written to stdout (the report owns stdout).
+func TestCatalogOverCorpus(t *testing.T) {
+	var snaps []*Snapshot
+	for kind, file := range map[string]string{"procfiles": "Procfile", "runtimes": "", "requirements": "requirements.txt"} {
+		for name, body := range readCorpus(t, kind) {
+			f := file
+			if f == "" {
+				f = path.Base(strings.Fields(name)[2])
+			}
+			s := base()
+			s.Formation = nil // the Procfile decides the processes
+			s.Files.Entries = map[string][]byte{f: body}
+			s.App.Name = name
+			snaps = append(snaps, s)
+		}
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout := os.Stdout
+	os.Stdout = w
+	results := make([]Result, len(snaps))
+	for i, s := range snaps {
+		results[i] = Audit(s, Catalog())
+	}
+	os.Stdout = stdout
+	w.Close()
+	printed, _ := io.ReadAll(r)
+	if len(printed) > 0 {
+		t.Errorf("checks printed to stdout: %.200q", printed)
+	}
+	for _, res := range results {
+		for _, f := range res.Findings {
+			if f.Status == Error {
+				t.Errorf("%s: %s: %s", res.App, f.Check, f.Message)
+			}
+		}
+	}
+	t.Logf("%d corpus files through %d checks", len(snaps), len(Catalog()))
 }
