@@ -5,36 +5,19 @@ import (
 	"io"
 	"os"
 	"path"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/herokuaudit/herokuaudit/internal/corpus"
 )
 
-// corpusDir holds real deployment files from public repositories, kept
-// beside the project, not in it. Tests that read it skip when it is absent.
-const corpusDir = "../../shared/corpus"
-
-// readCorpus returns each corpus file of a kind as (source path, content),
-// the `# source: OWNER/REPO PATH` line removed.
+// readCorpus returns the corpus files of a kind keyed "NNN.txt OWNER/REPO
+// PATH".
 func readCorpus(t *testing.T, kind string) map[string][]byte {
-	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(corpusDir, kind, "*.txt"))
-	if len(files) == 0 {
-		t.Skipf("corpus %s not present at %s", kind, corpusDir)
-	}
 	out := map[string][]byte{}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		head, body, _ := bytes.Cut(data, []byte("\n"))
-		fields := strings.Fields(string(head))
-		if len(fields) < 4 {
-			t.Fatalf("%s: no source line", f)
-		}
-		out[filepath.Base(f)+" "+fields[2]+" "+fields[3]] = body
+	for _, f := range corpus.Load(t, kind) {
+		out[f.Name+" "+f.Repo+" "+f.Path] = f.Data
 	}
 	return out
 }

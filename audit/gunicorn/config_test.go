@@ -4,7 +4,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 )
 
 // cf makes a value read from gunicorn.conf.py at line.
@@ -251,26 +250,40 @@ func TestParseConfigFileErrors(t *testing.T) {
 	}
 }
 
-// TestParseConfigFileHostile feeds inputs built to blow up a naive
-// evaluator (doubling strings and lists, deep nesting); each must finish in
-// well under the generous bound.
-func TestParseConfigFileHostile(t *testing.T) {
-	tests := map[string]string{
-		"doubling strings": "a = 'xxxxxxxxxxxxxxxx'\n" + strings.Repeat("a = a + a\nb = a + 'y'\n", 40000),
-		"doubling lists":   "a = [1]\n" + strings.Repeat("a = a + a\n", 100000),
-		"deep unary":       "workers = " + strings.Repeat("-", 500000) + "1\n",
-		"deep parentheses": "workers = " + strings.Repeat("(", 300000) + "\n",
-		"many reads":       strings.Repeat("a = a + os.environ.get('X')\n", 30000),
-		"deep not":         "reload = " + strings.Repeat("not ", 200000) + "x\n",
+// hostileConfigs are inputs built to blow up a naive evaluator (doubling
+// strings and lists, deep nesting), scaled by n lines.
+func hostileConfigs(n int) map[string]string {
+	return map[string]string{
+		"doubling strings": "a = 'xxxxxxxxxxxxxxxx'\n" + strings.Repeat("a = a + a\nb = a + 'y'\n", 2*n/5),
+		"doubling lists":   "a = [1]\n" + strings.Repeat("a = a + a\n", n),
+		"deep unary":       "workers = " + strings.Repeat("-", 5*n) + "1\n",
+		"deep parentheses": "workers = " + strings.Repeat("(", 3*n) + "\n",
+		"many reads":       strings.Repeat("a = a + os.environ.get('X')\n", 3*n/10),
+		"deep not":         "reload = " + strings.Repeat("not ", 2*n) + "x\n",
 	}
-	for name, src := range tests {
+}
+
+// TestParseConfigFileHostile: hostile inputs parse without error, panic or
+// blow-up; how fast is measured by BenchmarkParseConfigFileHostile.
+func TestParseConfigFileHostile(t *testing.T) {
+	for name, src := range hostileConfigs(10000) {
 		t.Run(name, func(t *testing.T) {
-			start := time.Now()
 			if _, err := ParseConfigFile([]byte(src), "gunicorn.conf.py"); err != nil {
 				t.Fatal(err)
 			}
-			if d := time.Since(start); d > 5*time.Second {
-				t.Errorf("took %v", d)
+		})
+	}
+}
+
+// BenchmarkParseConfigFileHostile parses each hostile input at about 1 MB.
+func BenchmarkParseConfigFileHostile(b *testing.B) {
+	for name, src := range hostileConfigs(100000) {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(src)))
+			for b.Loop() {
+				if _, err := ParseConfigFile([]byte(src), "gunicorn.conf.py"); err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 	}

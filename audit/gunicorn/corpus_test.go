@@ -1,41 +1,24 @@
 package gunicorn_test
 
 import (
-	"bytes"
 	"errors"
-	"os"
-	"path/filepath"
-	"sort"
 	"testing"
 
 	"github.com/herokuaudit/herokuaudit/audit/gunicorn"
 	"github.com/herokuaudit/herokuaudit/audit/procfile"
-)
 
-// corpusDir holds real-world Procfiles kept outside the project; the test
-// skips when it is absent.
-const corpusDir = "../../../shared/corpus"
+	"github.com/herokuaudit/herokuaudit/internal/corpus"
+)
 
 // TestCorpus resolves every gunicorn command of the real-world Procfiles the
 // way the auditor will: Analyze, then Resolve with the buildpack's
 // environment.
 func TestCorpus(t *testing.T) {
-	paths, err := filepath.Glob(filepath.Join(corpusDir, "procfiles", "*.txt"))
-	if err != nil || len(paths) == 0 {
-		t.Skipf("corpus not found at %s", corpusDir)
-	}
-	sort.Strings(paths)
 	var resolved int
 	var rejected []string
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			data = data[i+1:] // drop the "# source:" line
-		}
-		entries, _, err := procfile.Parse(data)
+	for _, f := range corpus.Load(t, "procfiles") {
+		p := f.Name
+		entries, _, err := procfile.Parse(f.Data)
 		if err != nil {
 			t.Errorf("%s: %v", p, err)
 			continue
@@ -60,7 +43,7 @@ func TestCorpus(t *testing.T) {
 				if !errors.As(err, &argErr) {
 					t.Errorf("%s line %d: error %v is not an *ArgError", p, e.Line, err)
 				}
-				rejected = append(rejected, filepath.Base(p)+": "+err.Error())
+				rejected = append(rejected, p+": "+err.Error())
 				continue
 			}
 			if _, ok := eff.Workers.Int(); !ok {

@@ -1,37 +1,16 @@
 package procfile
 
 import (
-	"bytes"
-	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/herokuaudit/herokuaudit/internal/corpus"
 )
 
-// corpusDir holds real-world Procfiles kept outside the project (see its
-// INDEX.md); the test skips when it is absent.
-const corpusDir = "../../../shared/corpus"
-
-// readCorpus returns the Procfiles of the corpus by file name, without the
-// "# source:" line each file starts with.
+// readCorpus returns the corpus's Procfiles by file name.
 func readCorpus(t *testing.T) map[string][]byte {
-	t.Helper()
-	files, err := filepath.Glob(filepath.Join(corpusDir, "procfiles", "*.txt"))
-	if err != nil || len(files) == 0 {
-		t.Skipf("corpus not found at %s", corpusDir)
-	}
 	out := map[string][]byte{}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.HasPrefix(data, []byte("# source:")) {
-			t.Fatalf("%s: no # source: line", f)
-		}
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			data = data[i+1:]
-		}
-		out[filepath.Base(f)] = data
+	for _, f := range corpus.Load(t, "procfiles") {
+		out[f.Name] = f.Data
 	}
 	return out
 }

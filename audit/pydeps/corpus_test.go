@@ -1,39 +1,19 @@
 package pydeps
 
 import (
-	"bytes"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/herokuaudit/herokuaudit/internal/corpus"
 )
 
-// corpusDir holds real-world requirements files kept outside the project
-// (see its INDEX.md); the test skips when it is absent.
-const corpusDir = "../../../shared/corpus/requirements"
-
-// readCorpus returns the corpus files by name, without the "# source:" line
-// each starts with.
+// readCorpus returns the corpus's requirements files by file name.
 func readCorpus(t *testing.T) map[string][]byte {
-	t.Helper()
-	files, err := filepath.Glob(filepath.Join(corpusDir, "*.txt"))
-	if err != nil || len(files) == 0 {
-		t.Skipf("requirements corpus not found at %s", corpusDir)
-	}
 	out := map[string][]byte{}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.HasPrefix(data, []byte("# source:")) {
-			t.Fatalf("%s: no # source: line", f)
-		}
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			data = data[i+1:]
-		}
-		out[filepath.Base(f)] = data
+	for _, f := range corpus.Load(t, "requirements") {
+		out[f.Name] = f.Data
 	}
 	return out
 }
