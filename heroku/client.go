@@ -4,12 +4,17 @@
 // of the slug tarball.
 //
 // Requests go through heroku-go's own Transport (headers, auth, hk.Error),
-// over a pacing transport that counts calls and retries 429/503. The token
-// goes only to the API host: slug tarballs are fetched from their presigned
-// URLs by a separate client that never sends it.
+// over a pacing transport that bounds the requests in flight, slows down as
+// the account's rate-limit budget runs low, counts calls and retries 429/503.
+// The token goes only to the API host: slug tarballs are fetched from their
+// presigned URLs by a separate client that never sends it.
+//
+// Fleet audits (a team, the whole account, a pipeline) fetch the team- or
+// account-wide lists once and then at most five calls per app: see Fleet.
 package heroku
 
 import (
+	"context"
 	"errors"
 	"net"
 	"net/http"
@@ -21,8 +26,9 @@ import (
 	"github.com/herokuaudit/herokuaudit/heroku/slug"
 )
 
-// DefaultConcurrency is how many requests one app snapshot keeps in flight.
-const DefaultConcurrency = 6
+// DefaultConcurrency is how many API requests a client keeps in flight at
+// most, across every app it is auditing.
+const DefaultConcurrency = 8
 
 // fixturesURL is the base URL of the in-process fake API.
 const fixturesURL = "http://fixtures.localhost"
@@ -37,10 +43,13 @@ type Options struct {
 	// BlobTransport fetches slug tarballs (never with an Authorization
 	// header); nil means the same tuned default.
 	BlobTransport http.RoundTripper
-	Concurrency   int          // requests in flight per app snapshot (default 6)
-	UserAgent     string       // "herokuaudit/VERSION"
-	SlugOptions   slug.Options // zero fields take slug's defaults
-	Retry         RetryPolicy  // 429/503 retries
+	// Concurrency bounds the API requests in flight across the whole
+	// client, all apps together (default 8). Slug downloads are not API
+	// requests and are not counted.
+	Concurrency int
+	UserAgent   string       // "herokuaudit/VERSION"
+	SlugOptions slug.Options // zero fields take slug's defaults
+	Retry       RetryPolicy  // 429/503 retries
 	// SkipSlugFiles stops at the slug's metadata and leaves Files to the
 	// caller: `--dir` audits a checkout's files instead of the running slug.
 	SkipSlugFiles bool
@@ -106,7 +115,11 @@ func newClient(opt Options, fixtures bool) (*Client, error) {
 	if blobTr == nil {
 		blobTr = def
 	}
-	p := newPacer(inner, opt.Retry)
+	conc := opt.Concurrency
+	if conc <= 0 {
+		conc = DefaultConcurrency
+	}
+	p := newPacer(inner, opt.Retry, conc)
 	ua := opt.UserAgent
 	if ua == "" {
 		ua = "herokuaudit"
@@ -124,10 +137,6 @@ func newClient(opt Options, fixtures bool) (*Client, error) {
 	}
 	svc := hk.NewService(hc)
 	svc.URL = base
-	conc := opt.Concurrency
-	if conc <= 0 {
-		conc = DefaultConcurrency
-	}
 	return &Client{
 		svc:         svc,
 		http:        hc,
@@ -172,3 +181,59 @@ func (c *Client) APICalls() int64 { return c.pacer.calls.Load() }
 // RateLimitRemaining returns the last RateLimit-Remaining the API reported,
 // or -1 before any response carried it.
 func (c *Client) RateLimitRemaining() int { return int(c.pacer.remaining.Load()) }
+
+// Stats are a client's counters since it was made, for progress displays
+// and run summaries.
+type Stats struct {
+	APICalls    int64         // API requests sent, retries included
+	RateLimited int64         // 429 responses received
+	Unavailable int64         // 503 responses received
+	Waits       int64         // requests delayed by pacing or a backoff
+	Waited      time.Duration // total of those delays (concurrent ones add up)
+	Remaining   int           // last RateLimit-Remaining, -1 before any
+}
+
+// Stats returns the client's counters. It is safe to call at any time.
+func (c *Client) Stats() Stats {
+	p := c.pacer
+	return Stats{
+		APICalls:    p.calls.Load(),
+		RateLimited: p.rateLimited.Load(),
+		Unavailable: p.unavailable.Load(),
+		Waits:       p.waits.Load(),
+		Waited:      time.Duration(p.waited.Load()),
+		Remaining:   int(p.remaining.Load()),
+	}
+}
+
+// OnWait sets a function told each time a request is about to be delayed:
+// by pacing when the rate-limit budget is low, or by the backoff after a 429
+// or 503. reason is one line for people ("rate limited (429), backing off")
+// and never holds a secret. It is called from the requesting goroutine,
+// concurrently, before the wait starts: it must be quick and safe for
+// concurrent use. nil stops the calls. It may be set while requests run.
+func (c *Client) OnWait(fn func(d time.Duration, reason string)) {
+	if fn == nil {
+		c.pacer.onWait.Store(nil)
+		return
+	}
+	c.pacer.onWait.Store(&fn)
+}
+
+// RateLimitBudget asks the API how many calls the account has left (GET
+// /account/rate-limits, which costs none) and starts pacing from that
+// number, so a run that begins with a nearly spent budget slows down from
+// its first request instead of after a burst.
+func (c *Client) RateLimitBudget(ctx context.Context) (int, error) {
+	var rl struct {
+		Remaining *int `json:"remaining"`
+	}
+	if _, e := c.get(ctx, "", "/account/rate-limits", "", &rl); e != nil {
+		return 0, scoped(e, "account")
+	}
+	if rl.Remaining == nil || *rl.Remaining < 0 {
+		return 0, &Error{Scope: "account", Kind: Malformed, Msg: "malformed response from /account/rate-limits"}
+	}
+	c.pacer.setBudget(int64(*rl.Remaining))
+	return *rl.Remaining, nil
+}

@@ -37,15 +37,24 @@ func (k ErrorKind) String() string {
 	return kindNames[k]
 }
 
-// Error is a failure to fetch an app, or one part of it. Msg is one line and
-// never holds a token, a config value or a presigned URL.
+// Error is a failure to fetch an app, or one part of it, or a listing of
+// apps. Msg is one line and never holds a token, a config value or a
+// presigned URL.
 type Error struct {
 	App  string
 	Kind ErrorKind
 	Msg  string
+	// Scope names what failed when it is not one app: `team "acme"`,
+	// `pipeline "shop"`, "account". It is used only when App is empty.
+	Scope string
 }
 
-func (e *Error) Error() string { return fmt.Sprintf("app %q: %s", e.App, e.Msg) }
+func (e *Error) Error() string {
+	if e.App == "" && e.Scope != "" {
+		return e.Scope + ": " + e.Msg
+	}
+	return fmt.Sprintf("app %q: %s", e.App, e.Msg)
+}
 
 const unauthorizedMsg = "unauthorized: the token was rejected (run heroku login or set HEROKU_API_KEY)"
 
@@ -172,4 +181,12 @@ func (c *Client) redact(s string) string {
 		s = strings.ReplaceAll(s, c.token, "[redacted]")
 	}
 	return s
+}
+
+// scoped turns an error from a listing into one about what was listed
+// (`team "acme"`), keeping its kind and message.
+func scoped(e *Error, scope string) *Error {
+	out := *e
+	out.App, out.Scope = "", scope
+	return &out
 }

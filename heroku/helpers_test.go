@@ -230,14 +230,24 @@ func (f *fakeAPI) install(a appFixture) {
 	f.handle("/apps/x/log-drains", jsonHandler(a.drains))
 }
 
-// testClient is a real Client with tiny retry delays.
+// testClient is a real Client with tiny retry delays and pacing sped up
+// 1000 times (a spent budget spaces requests ~1 ms apart, not ~1 s).
 func testClient(t *testing.T, apiURL string) *Client {
 	t.Helper()
 	c, err := New(Options{Token: testToken, URL: apiURL, Retry: RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	c.pacer.pace = fastPacing(1000)
 	return c
+}
+
+// fastPacing is Heroku's bucket with time running f times faster: the
+// refill rate scales, the bucket and thresholds do not.
+func fastPacing(f float64) pacing {
+	p := defaultPacing()
+	p.refill *= f
+	return p
 }
 
 // world is a fake API with a complete app and a blob server holding its slug.

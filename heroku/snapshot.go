@@ -32,6 +32,20 @@ func appPath(app string) string { return "/apps/" + url.PathEscape(app) }
 type collector struct {
 	mu   sync.Mutex
 	snap *audit.Snapshot
+	// fetched counts the parts asked for, notFound those that answered
+	// 403/404.
+	fetched, notFound int
+	// oci: the current release ships an OCI image (a Fir app).
+	oci bool
+}
+
+func (s *collector) count(e *Error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fetched++
+	if e != nil && e.Kind == NotFound {
+		s.notFound++
+	}
 }
 
 func (s *collector) set(f func(*audit.Snapshot)) {
@@ -52,6 +66,29 @@ func (s *collector) gap(reason string, failed bool, parts ...audit.Part) {
 // (or a rejected token anywhere) fails the whole snapshot with an *Error; any
 // other part that fails is recorded as a gap and the rest is returned.
 func (c *Client) Snapshot(ctx context.Context, app string) (*audit.Snapshot, error) {
+	return c.snapshot(ctx, app, plan{releaseMax: 1})
+}
+
+// plan says what one snapshot fetches and what it already knows. The zero
+// plan (releaseMax aside) fetches everything: the single-app audit. A fleet
+// fills app and addons from its team- or account-wide lists and skips the
+// parts that cost a call each for little.
+type plan struct {
+	app         *audit.App    // the app's record, known: GET /apps/{app} is not made
+	addons      []audit.Addon // the app's add-ons when addonsKnown
+	addonsKnown bool
+	skip        []audit.Part // not fetched: gapped, not failed, with skipReason
+	skipReason  string
+	// releaseMax is the first releases page: 1 finds the current release
+	// in one small answer when the newest is current; a fleet asks for a
+	// page of releasePageSize so a failed deploy on top costs no second call.
+	releaseMax int
+}
+
+func (p plan) fetches(part audit.Part) bool { return !slices.Contains(p.skip, part) }
+
+// snapshot is the one code path of single-app and fleet snapshots.
+func (c *Client) snapshot(ctx context.Context, app string, p plan) (*audit.Snapshot, error) {
 	if err := checkAppName(app); err != nil {
 		return nil, &Error{App: app, Kind: Other, Msg: err.Error()}
 	}
@@ -64,8 +101,13 @@ func (c *Client) Snapshot(ctx context.Context, app string) (*audit.Snapshot, err
 	// part runs one fetch: a failure becomes a gap, except a rejected token,
 	// which would fail every other request too.
 	part := func(fetch func(context.Context) *Error, parts ...audit.Part) {
+		if !p.fetches(parts[0]) {
+			return
+		}
 		g.Go(func() error {
-			if e := fetch(gctx); e != nil {
+			e := fetch(gctx)
+			s.count(e)
+			if e != nil {
 				if e.Kind == Unauthorized {
 					return e
 				}
@@ -77,20 +119,28 @@ func (c *Client) Snapshot(ctx context.Context, app string) (*audit.Snapshot, err
 
 	// The release chain (releases -> slug -> blob) is the longest path:
 	// start it first so everything else runs beside it.
-	g.Go(func() error {
-		if e := c.releaseChain(gctx, app, s); e != nil && e.Kind == Unauthorized {
-			return e
-		}
-		return nil
-	})
-	g.Go(func() error {
-		var a hk.App
-		if _, e := c.get(gctx, app, base, "", &a); e != nil {
-			return e
-		}
-		s.set(func(snap *audit.Snapshot) { snap.App = mapApp(a, app) })
-		return nil
-	})
+	if p.fetches(audit.PartRelease) {
+		g.Go(func() error {
+			e := c.releaseChain(gctx, app, s, p.releaseMax)
+			s.count(e)
+			if e != nil && e.Kind == Unauthorized {
+				return e
+			}
+			return nil
+		})
+	}
+	if p.app != nil {
+		s.snap.App = *p.app
+	} else {
+		g.Go(func() error {
+			var a hk.App
+			if _, e := c.get(gctx, app, base, "", &a); e != nil {
+				return e
+			}
+			s.set(func(snap *audit.Snapshot) { snap.App = mapApp(a, app) })
+			return nil
+		})
+	}
 	part(func(ctx context.Context) *Error {
 		var cv map[string]*string
 		if _, e := c.get(ctx, app, base+"/config-vars", "", &cv); e != nil {
@@ -105,9 +155,13 @@ func (c *Client) Snapshot(ctx context.Context, app string) (*audit.Snapshot, err
 	part(func(ctx context.Context) *Error {
 		return listPart(ctx, c, s, app, base+"/dynos", func(snap *audit.Snapshot, v []hk.Dyno) { snap.Dynos = mapDynos(v) })
 	}, audit.PartDynos)
-	part(func(ctx context.Context) *Error {
-		return listPart(ctx, c, s, app, base+"/addons", func(snap *audit.Snapshot, v []hk.AddOn) { snap.Addons = mapAddons(v) })
-	}, audit.PartAddons)
+	if p.addonsKnown {
+		s.snap.Addons = slices.Clone(p.addons)
+	} else {
+		part(func(ctx context.Context) *Error {
+			return listPart(ctx, c, s, app, base+"/addons", func(snap *audit.Snapshot, v []hk.AddOn) { snap.Addons = mapAddons(v) })
+		}, audit.PartAddons)
+	}
 	part(func(ctx context.Context) *Error {
 		return listPart(ctx, c, s, app, base+"/buildpack-installations", func(snap *audit.Snapshot, v []hk.BuildpackInstallation) { snap.Buildpacks = mapBuildpacks(v) })
 	}, audit.PartBuildpacks)
@@ -168,6 +222,20 @@ func (c *Client) Snapshot(ctx context.Context, app string) (*audit.Snapshot, err
 		}
 		return nil, e
 	}
+	// With the record known from a listing, nothing asked about the app
+	// itself; every call answering "not found" means it went away (or out
+	// of reach) since the listing.
+	if p.app != nil && s.fetched > 0 && s.notFound == s.fetched {
+		return nil, &Error{App: app, Kind: NotFound, Msg: "not found (or no access)"}
+	}
+	for _, part := range p.skip {
+		snap.SetGap(part, p.skipReason, false)
+	}
+	if snap.App.Generation == "" && snap.Slug == nil && s.oci {
+		// Team-app records carry no generation; a release of an OCI image
+		// and no slug is what a Fir app deploys.
+		snap.App.Generation = "fir"
+	}
 	if snap.App.Generation == "fir" && snap.Slug == nil {
 		snap.SetGap(audit.PartSlug, reasonFir, false)
 		snap.SetGap(audit.PartFiles, reasonFir, false)
@@ -196,19 +264,23 @@ func anyFailed(s *audit.Snapshot) bool {
 
 // checkAppName rejects what cannot be an app name or id before it is put in
 // a path. Heroku's own rules are stricter; the API answers those.
-func checkAppName(app string) error {
-	if app == "" {
-		return errors.New("empty app name")
+func checkAppName(app string) error { return checkIdent("app", app) }
+
+// checkIdent vets a name or id of the given kind (app, team, pipeline)
+// before it goes into a path.
+func checkIdent(kind, s string) error {
+	if s == "" {
+		return errors.New("empty " + kind + " name")
 	}
-	if app == "." || app == ".." {
-		return errors.New("invalid app name")
+	if s == "." || s == ".." {
+		return errors.New("invalid " + kind + " name")
 	}
-	if len(app) > 100 {
-		return errors.New("app name too long")
+	if len(s) > 100 {
+		return errors.New(kind + " name too long")
 	}
-	for _, r := range app {
+	for _, r := range s {
 		if r <= ' ' || r == 0x7f || r == '/' || r == '\\' {
-			return errors.New("invalid app name")
+			return errors.New("invalid " + kind + " name")
 		}
 	}
 	return nil
@@ -216,8 +288,8 @@ func checkAppName(app string) error {
 
 // releaseChain fetches the current release, its slug and the slug's files,
 // recording gaps for whatever is missing or failed.
-func (c *Client) releaseChain(ctx context.Context, app string, s *collector) *Error {
-	rel, e := c.currentRelease(ctx, app)
+func (c *Client) releaseChain(ctx context.Context, app string, s *collector, firstMax int) *Error {
+	rel, e := c.currentRelease(ctx, app, firstMax)
 	if e != nil {
 		s.gap(e.Msg, true, audit.PartRelease, audit.PartSlug, audit.PartFiles)
 		return e
@@ -227,7 +299,11 @@ func (c *Client) releaseChain(ctx context.Context, app string, s *collector) *Er
 		return nil
 	}
 	r := mapRelease(*rel)
-	s.set(func(snap *audit.Snapshot) { snap.Release = &r })
+	oci := false
+	for _, a := range rel.Artifacts {
+		oci = oci || a.Type == "oci-image"
+	}
+	s.set(func(snap *audit.Snapshot) { snap.Release = &r; s.oci = oci })
 	if r.SlugID == "" {
 		s.gap(reasonNoSlug, false, audit.PartSlug, audit.PartFiles)
 		return nil
@@ -253,11 +329,14 @@ func (c *Client) releaseChain(ctx context.Context, app string, s *collector) *Er
 
 // currentRelease returns the release marked current, or nil when the app has
 // none. Usually the newest release is current; when it is not (a failed or
-// pending deploy on top), it looks further back a page at a time.
-func (c *Client) currentRelease(ctx context.Context, app string) (*hk.Release, *Error) {
+// pending deploy on top), it looks further back a page at a time. firstMax
+// is the size of the first page asked for.
+func (c *Client) currentRelease(ctx context.Context, app string, firstMax int) (*hk.Release, *Error) {
 	path := appPath(app) + "/releases"
+	firstMax = max(firstMax, 1)
 	var rels []hk.Release
-	if _, e := c.get(ctx, app, path, rangeValue(&hk.ListRange{Field: "version", Max: 1, Descending: true}), &rels); e != nil {
+	next, e := c.get(ctx, app, path, rangeValue(&hk.ListRange{Field: "version", Max: firstMax, Descending: true}), &rels)
+	if e != nil {
 		return nil, e
 	}
 	if len(rels) == 0 {
@@ -267,6 +346,13 @@ func (c *Client) currentRelease(ctx context.Context, app string) (*hk.Release, *
 		return r, nil
 	}
 	rng := rangeValue(&hk.ListRange{Field: "version", Max: releasePageSize, Descending: true})
+	if firstMax >= releasePageSize {
+		// The first page was already a full one: go on from where it ended.
+		if next == "" {
+			return nil, &Error{App: app, Kind: Other, Msg: "no current release among the newest releases on " + path}
+		}
+		rng = next
+	}
 	for range releasePages {
 		var page []hk.Release
 		next, e := c.get(ctx, app, path, rng, &page)

@@ -13,13 +13,24 @@ import (
 const SchemaVersion = 1
 
 // The wire types are the contract, kept apart from the audit types so audit
-// can change shape without anyone's JSON changing. Every key is always
-// present: no omitempty, evidence and findings are arrays, never null.
+// can change shape without anyone's JSON changing. The keys of version 1 as
+// first published are always present: evidence and findings are arrays,
+// never null. Keys added later (baseline, notices, suppressed, fixed) are
+// omitted when unset, so a run without --baseline or suppressions writes
+// exactly what it always did.
 
 type jsonReport struct {
-	SchemaVersion int       `json:"schema_version"`
-	Tool          jsonTool  `json:"tool"`
-	Apps          []jsonApp `json:"apps"`
+	SchemaVersion int           `json:"schema_version"`
+	Tool          jsonTool      `json:"tool"`
+	Baseline      *jsonBaseline `json:"baseline,omitempty"`
+	Notices       []string      `json:"notices,omitempty"`
+	Apps          []jsonApp     `json:"apps"`
+}
+
+type jsonBaseline struct {
+	New      int `json:"new"`
+	Existing int `json:"existing"`
+	Fixed    int `json:"fixed"`
 }
 
 type jsonTool struct {
@@ -33,6 +44,7 @@ type jsonApp struct {
 	Grade    string        `json:"grade"`
 	Error    string        `json:"error"`
 	Findings []jsonFinding `json:"findings"`
+	Fixed    []jsonFinding `json:"fixed,omitempty"` // the baseline's problems that are gone
 }
 
 type jsonFinding struct {
@@ -43,6 +55,14 @@ type jsonFinding struct {
 	Message     string   `json:"message"`
 	Evidence    []string `json:"evidence"`
 	Remediation string   `json:"remediation"`
+
+	Suppressed *jsonSuppressed `json:"suppressed,omitempty"`
+	Baseline   string          `json:"baseline,omitempty"` // "new" or "existing"
+}
+
+type jsonSuppressed struct {
+	Reason  string `json:"reason"`
+	Expires string `json:"expires"` // YYYY-MM-DD, or "" for a rule that does not expire
 }
 
 type jsonCatalog struct {
@@ -66,14 +86,16 @@ type jsonRenderer struct{}
 
 // Render writes the report as schema_version 1 JSON, apps in the order given.
 func (jsonRenderer) Render(w io.Writer, r Report) error {
-	name := r.Tool.Name
-	if name == "" {
-		name = "herokuaudit"
-	}
 	out := jsonReport{
 		SchemaVersion: SchemaVersion,
-		Tool:          jsonTool{Name: name, Version: r.Tool.Version},
+		Tool:          jsonTool{Name: toolName(r), Version: r.Tool.Version},
 		Apps:          make([]jsonApp, 0, len(r.Results)),
+	}
+	if b := r.Baseline; b != nil {
+		out.Baseline = &jsonBaseline{New: b.New, Existing: b.Existing, Fixed: b.Fixed}
+	}
+	if len(r.Notices) > 0 {
+		out.Notices = append([]string{}, r.Notices...)
 	}
 	for _, res := range r.Results {
 		app := jsonApp{
@@ -84,19 +106,31 @@ func (jsonRenderer) Render(w io.Writer, r Report) error {
 			Findings: make([]jsonFinding, 0, len(res.Findings)),
 		}
 		for _, f := range res.Findings {
-			app.Findings = append(app.Findings, jsonFinding{
-				Check:       f.Check,
-				Status:      string(f.Status),
-				Severity:    f.Severity.String(),
-				Title:       f.Title,
-				Message:     f.Message,
-				Evidence:    append(make([]string, 0, len(f.Evidence)), f.Evidence...),
-				Remediation: f.Remediation,
-			})
+			app.Findings = append(app.Findings, toJSONFinding(f))
+		}
+		for _, f := range res.Fixed {
+			app.Fixed = append(app.Fixed, toJSONFinding(f))
 		}
 		out.Apps = append(out.Apps, app)
 	}
 	return writeJSON(w, out)
+}
+
+func toJSONFinding(f audit.Finding) jsonFinding {
+	jf := jsonFinding{
+		Check:       f.Check,
+		Status:      string(f.Status),
+		Severity:    f.Severity.String(),
+		Title:       f.Title,
+		Message:     f.Message,
+		Evidence:    append(make([]string, 0, len(f.Evidence)), f.Evidence...),
+		Remediation: f.Remediation,
+		Baseline:    f.Baseline,
+	}
+	if s := f.Suppressed; s != nil {
+		jf.Suppressed = &jsonSuppressed{Reason: s.Reason, Expires: s.Expires}
+	}
+	return jf
 }
 
 func catalogJSON(checks []audit.Check) jsonCatalog {

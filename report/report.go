@@ -1,5 +1,6 @@
 // Package report renders audit results: a table for people, JSON for
-// machines (a versioned contract), and the check catalog for
+// machines (a versioned contract), Markdown for pull requests and chat,
+// SARIF for code scanning, JUnit XML for CI, and the check catalog for
 // `herokuaudit checks` and `herokuaudit explain`. Renderers print only what
 // findings carry; they never see a snapshot, so they cannot leak its secrets.
 package report
@@ -26,6 +27,10 @@ type Report struct {
 	Results []audit.Result
 	Color   bool // ANSI colour; the caller decides (a terminal, and no NO_COLOR)
 	Details bool // with several apps, also each app's detail block after the summary
+
+	Baseline *audit.BaselineSummary // when --baseline was given: counts printed first
+	Notices  []string               // one-line notices, e.g. an expired suppression that no longer applies
+	Checks   []audit.Check          // the catalog, for SARIF rules (nil: use audit.Catalog())
 }
 
 // Renderer writes a report in one format.
@@ -47,6 +52,9 @@ func Formats() []Format {
 	return []Format{
 		{Name: "table", Description: "tables for people (the default)", Renderer: tableRenderer{}},
 		{Name: "json", Description: "versioned JSON (schema_version 1) for machines", Renderer: jsonRenderer{}},
+		{Name: "markdown", Description: "a summary for a pull request comment or a chat post", Renderer: markdownRenderer{}},
+		{Name: "sarif", Description: "SARIF 2.1.0 for code scanning (GitHub, GitLab, IDEs)", Renderer: sarifRenderer{}},
+		{Name: "junit", Description: "JUnit XML, one test case per check, for CI test reports", Renderer: junitRenderer{}},
 	}
 }
 

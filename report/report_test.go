@@ -506,7 +506,7 @@ func TestCatalogJSONKeys(t *testing.T) {
 }
 
 func TestRegistry(t *testing.T) {
-	if got, want := FormatNames(), []string{"table", "json"}; !slices.Equal(got, want) {
+	if got, want := FormatNames(), []string{"table", "json", "markdown", "sarif", "junit"}; !slices.Equal(got, want) {
 		t.Errorf("FormatNames() = %v, want %v", got, want)
 	}
 	for _, f := range Formats() {
@@ -529,7 +529,7 @@ func TestRegistry(t *testing.T) {
 	}
 	t.Run("unknown", func(t *testing.T) {
 		_, err := Lookup("xml")
-		if err == nil || err.Error() != `unknown format "xml" (want table or json)` {
+		if err == nil || err.Error() != `unknown format "xml" (want table, json, markdown, sarif or junit)` {
 			t.Errorf("got %v", err)
 		}
 	})
@@ -572,6 +572,9 @@ func TestWriteErrors(t *testing.T) {
 	}{
 		{"table", func() error { return tableRenderer{}.Render(failingWriter{}, r) }},
 		{"json", func() error { return jsonRenderer{}.Render(failingWriter{}, r) }},
+		{"markdown", func() error { return markdownRenderer{}.Render(failingWriter{}, r) }},
+		{"sarif", func() error { return sarifRenderer{}.Render(failingWriter{}, r) }},
+		{"junit", func() error { return junitRenderer{}.Render(failingWriter{}, r) }},
 		{"catalog", func() error { return RenderCatalog(failingWriter{}, "table", sampleChecks(), false) }},
 		{"explain", func() error { return Explain(failingWriter{}, sampleChecks()[0]) }},
 	}

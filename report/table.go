@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -32,6 +33,7 @@ type tableRenderer struct{}
 func (tableRenderer) Render(w io.Writer, r Report) error {
 	var b bytes.Buffer
 	p := palette(r.Color)
+	writePreamble(&b, r, p)
 	switch len(r.Results) {
 	case 0:
 		b.WriteString("no apps audited\n")
@@ -41,7 +43,7 @@ func (tableRenderer) Render(w io.Writer, r Report) error {
 		}
 	default:
 		ordered := worstFirst(r.Results)
-		if err := writeFleet(&b, ordered, p); err != nil {
+		if err := writeFleet(&b, ordered, r.Baseline != nil, p); err != nil {
 			return err
 		}
 		if r.Details {
@@ -51,10 +53,28 @@ func (tableRenderer) Render(w io.Writer, r Report) error {
 					return err
 				}
 			}
+		} else {
+			// Without the detail blocks, what was fixed would go unsaid.
+			writeFleetFixed(&b, ordered, p)
 		}
 	}
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// writePreamble writes what concerns the whole run before any app: the
+// comparison with the baseline, then the notices, then a blank line.
+func writePreamble(b *bytes.Buffer, r Report, p palette) {
+	if r.Baseline == nil && len(r.Notices) == 0 {
+		return
+	}
+	if r.Baseline != nil {
+		b.WriteString(p.paint(sgrBold, baselineLine(*r.Baseline)) + "\n")
+	}
+	for _, n := range r.Notices {
+		fmt.Fprintf(b, "%s %s\n", p.paint(sgrYellow, "notice:"), clean(n, false))
+	}
+	b.WriteByte('\n')
 }
 
 // writeApp writes the header line, the findings table, the evidence and fix
@@ -76,7 +96,7 @@ func writeApp(b *bytes.Buffer, res audit.Result, p palette) error {
 	for _, f := range res.Findings {
 		rows = append(rows, []string{
 			clean(f.Check, false),
-			p.paint(statusColor(f.Status), clean(string(f.Status), false)),
+			p.paint(statusColor(f.Status), clean(statusLabel(f), false)),
 			f.Severity.String(),
 			strings.Join(wrap(clean(f.Message, true), messageWidth), "\n"),
 		})
@@ -97,28 +117,50 @@ func writeApp(b *bytes.Buffer, res audit.Result, p palette) error {
 		writeAttention(b, f, p)
 	}
 
+	if len(res.Fixed) > 0 {
+		b.WriteString("\nfixed since the baseline:\n")
+		for _, f := range res.Fixed {
+			fmt.Fprintf(b, "  %s %s: %s\n", p.paint(sgrGreen, statusMark(audit.Pass)), clean(f.Check, false), clean(fixedTitle(f), false))
+		}
+	}
+
 	c := countStatuses(res.Findings)
-	fmt.Fprintf(b, "\n%s, %s, %s, %s, %s\n",
+	fmt.Fprintf(b, "\n%s, %s, %s, %s, %s",
 		paintCount(p, c.fail, sgrRed, fmt.Sprintf("%d failed", c.fail)),
 		paintCount(p, c.warn, sgrYellow, plural(c.warn, "warning", "warnings")),
 		paintCount(p, c.pass, sgrGreen, fmt.Sprintf("%d passed", c.pass)),
 		paintCount(p, c.skip, sgrDim, fmt.Sprintf("%d skipped", c.skip)),
 		paintCount(p, c.errs, sgrMagenta, plural(c.errs, "error", "errors")))
+	var extra []string
+	if t := tallyOf(res.Findings); t.newProblems > 0 || t.suppressed > 0 {
+		if t.newProblems > 0 {
+			extra = append(extra, fmt.Sprintf("%d new", t.newProblems))
+		}
+		if t.suppressed > 0 {
+			extra = append(extra, fmt.Sprintf("%d suppressed", t.suppressed))
+		}
+		fmt.Fprintf(b, "; %s", strings.Join(extra, ", "))
+	}
+	b.WriteByte('\n')
 	return nil
 }
 
 // writeAttention writes one finding that needs attention:
 //
 //	✗ check-id: the one piece of evidence
-//	! check-id:
+//	! check-id (new):
 //	    first piece of evidence
 //	    second piece
 //	  fix: the command
+//	  suppressed: the reason (until 2026-11-01)
 //
 // With no evidence at all, the message stands in for it.
 func writeAttention(b *bytes.Buffer, f audit.Finding, p palette) {
 	mark := p.paint(statusColor(f.Status), statusMark(f.Status))
 	id := clean(f.Check, false)
+	if q := qualifiers(f); len(q) > 0 {
+		id += " (" + strings.Join(q, ", ") + ")"
+	}
 	switch len(f.Evidence) {
 	case 0:
 		fmt.Fprintf(b, "  %s %s: %s\n", mark, id, clean(f.Message, false))
@@ -139,6 +181,9 @@ func writeAttention(b *bytes.Buffer, f audit.Finding, p palette) {
 			fmt.Fprintf(b, "         %s\n", l)
 		}
 	}
+	if f.Suppressed != nil {
+		fmt.Fprintf(b, "    %s\n", p.paint(sgrDim, clean(suppressedText(f.Suppressed), false)))
+	}
 }
 
 func paintCount(p palette, n int, code, s string) string {
@@ -149,31 +194,65 @@ func paintCount(p palette, n int, code, s string) string {
 }
 
 // writeFleet writes the summary table of several apps, in the order given.
-func writeFleet(b *bytes.Buffer, results []audit.Result, p palette) error {
+// With a baseline it adds a NEW column: how many of each app's problems the
+// baseline did not have.
+func writeFleet(b *bytes.Buffer, results []audit.Result, withNew bool, p palette) error {
 	rows := make([][]string, 0, len(results))
 	for _, res := range results {
 		app := strings.Join(wrap(clean(res.App, false), appWidth), "\n")
+		var row []string
 		if res.Error != "" {
-			rows = append(rows, []string{app, p.paint(sgrMagenta, "-"), "-", "-", "-", "-",
-				p.paint(sgrMagenta, "error:") + " " + truncate(clean(res.Error, false), worstWidth-len("error: "))})
-			continue
+			row = []string{app, p.paint(sgrMagenta, "-"), "-", "-", "-", "-",
+				p.paint(sgrMagenta, "error:") + " " + truncate(clean(res.Error, false), worstWidth-len("error: "))}
+		} else {
+			worst := "-"
+			if f, ok := worstFail(res.Findings); ok {
+				id := clean(f.Check, false)
+				if f.Suppressed != nil {
+					id += " (suppressed)"
+				}
+				worst = id + ": " + truncate(clean(f.Message, false), max(worstWidth-len(id)-2, 10))
+			}
+			row = []string{
+				app,
+				p.paint(gradeColor(res.Grade), clean(res.Grade, false)),
+				strconv.Itoa(res.Score),
+				strconv.Itoa(failsBySeverity(res.Findings, audit.Critical)),
+				strconv.Itoa(failsBySeverity(res.Findings, audit.High)),
+				strconv.Itoa(failsBySeverity(res.Findings, audit.Medium)),
+				worst,
+			}
 		}
-		worst := "-"
-		if f, ok := worstFail(res.Findings); ok {
-			id := clean(f.Check, false)
-			worst = id + ": " + truncate(clean(f.Message, false), max(worstWidth-len(id)-2, 10))
+		if withNew {
+			n := "-"
+			if res.Error == "" {
+				n = strconv.Itoa(tallyOf(res.Findings).newProblems)
+			}
+			row = slices.Insert(row, 6, n) // before WORST
 		}
-		rows = append(rows, []string{
-			app,
-			p.paint(gradeColor(res.Grade), clean(res.Grade, false)),
-			strconv.Itoa(res.Score),
-			strconv.Itoa(failsBySeverity(res.Findings, audit.Critical)),
-			strconv.Itoa(failsBySeverity(res.Findings, audit.High)),
-			strconv.Itoa(failsBySeverity(res.Findings, audit.Medium)),
-			worst,
-		})
+		rows = append(rows, row)
 	}
-	return writeTable(b, []string{"APP", "GRADE", "SCORE", "CRITICAL", "HIGH", "MEDIUM", "WORST"}, rows)
+	header := []string{"APP", "GRADE", "SCORE", "CRITICAL", "HIGH", "MEDIUM", "WORST"}
+	if withNew {
+		header = []string{"APP", "GRADE", "SCORE", "CRITICAL", "HIGH", "MEDIUM", "NEW", "WORST"}
+	}
+	return writeTable(b, header, rows)
+}
+
+// writeFleetFixed lists, after the fleet summary, the problems the baseline
+// had that are gone, app by app in the summary's order.
+func writeFleetFixed(b *bytes.Buffer, results []audit.Result, p palette) {
+	first := true
+	for _, res := range results {
+		for _, f := range res.Fixed {
+			if first {
+				b.WriteString("\nfixed since the baseline:\n")
+				first = false
+			}
+			fmt.Fprintf(b, "  %s %s %s: %s\n", p.paint(sgrGreen, statusMark(audit.Pass)),
+				clean(res.App, false), clean(f.Check, false), clean(fixedTitle(f), false))
+		}
+	}
 }
 
 // writeCatalogTable writes the check list of `herokuaudit checks`.

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
 	"slices"
 	"strings"
 	"testing"
@@ -94,7 +95,11 @@ func TestTruncate(t *testing.T) {
 
 // FuzzRender feeds arbitrary finding text through every renderer: none may
 // fail or panic, the table must not pass terminal control bytes through,
-// message lines must wrap, and JSON must stay valid and carry the text.
+// message lines must wrap, JSON must stay valid and carry the text,
+// Markdown must keep every line to its own shape (no text can start a line
+// of its own), SARIF must stay JSON (FuzzSARIF validates it against the
+// schema, which is slower), and JUnit must stay well-formed XML with the app
+// name intact.
 func FuzzRender(f *testing.F) {
 	f.Add("shop", "DEBUG is truthy", "config var DEBUG", "heroku config:unset DEBUG -a shop", "")
 	f.Add("", "", "", "", "")
@@ -107,7 +112,9 @@ func FuzzRender(f *testing.F) {
 				Evidence: []string{evidence, evidence}, Remediation: remediation},
 			{Check: "web-server", Status: audit.Warn, Severity: audit.High, Message: message, Evidence: []string{evidence}},
 			{Check: "stack", Status: audit.Error, Severity: audit.High, Message: message},
-		}}
+			{Check: "log-drain", Status: audit.Fail, Severity: audit.Low, Message: message, Evidence: []string{evidence},
+				Suppressed: &audit.Suppressed{Reason: remediation, Expires: evidence}, Baseline: audit.BaselineNew},
+		}, Fixed: []audit.Finding{{Check: "csp", Title: message, Message: evidence}}}
 		for _, r := range []Report{
 			{Results: []audit.Result{res}},
 			{Results: []audit.Result{res, res}, Details: true},
@@ -127,6 +134,35 @@ func FuzzRender(f *testing.F) {
 			}
 		}
 
+		rich := Report{Results: []audit.Result{res, res}, Notices: []string{message}, Baseline: &audit.BaselineSummary{New: 1}}
+		var md bytes.Buffer
+		if err := (markdownRenderer{}).Render(&md, rich); err != nil {
+			t.Fatalf("markdown: %v", err)
+		}
+		for line := range strings.Lines(md.String()) {
+			if !slices.ContainsFunc(markdownLineShapes, func(p string) bool { return strings.HasPrefix(line, p) }) {
+				t.Fatalf("markdown line of no known shape: %q", line)
+			}
+		}
+		var sb bytes.Buffer
+		if err := (sarifRenderer{}).Render(&sb, rich); err != nil {
+			t.Fatalf("sarif: %v", err)
+		}
+		if !json.Valid(sb.Bytes()) {
+			t.Fatalf("sarif output is not JSON:\n%s", sb.Bytes())
+		}
+		var jb bytes.Buffer
+		if err := (junitRenderer{}).Render(&jb, rich); err != nil {
+			t.Fatalf("junit: %v", err)
+		}
+		var doc0 xSuites
+		if err := xml.Unmarshal(jb.Bytes(), &doc0); err != nil {
+			t.Fatalf("junit output is not XML: %v\n%s", err, jb.Bytes())
+		}
+		if len(doc0.Suites) != 2 || doc0.Suites[0].Name != clean(app, false) {
+			t.Fatalf("junit suite name %q, want %q", doc0.Suites[0].Name, clean(app, false))
+		}
+
 		var b bytes.Buffer
 		if err := (jsonRenderer{}).Render(&b, Report{Results: []audit.Result{res}}); err != nil {
 			t.Fatalf("json: %v", err)
@@ -142,6 +178,10 @@ func FuzzRender(f *testing.F) {
 		}
 	})
 }
+
+// markdownLineShapes are how every line the Markdown renderer writes begins.
+var markdownLineShapes = []string{"## ", "**Baseline:** ", "> **Notice:** ", "| ", "|---", "<details", "<summary><b>",
+	"- **", "  - ", "**Fixed since the baseline:** ", "</details>", "<sub>", "No apps audited.", "\n"}
 
 // TestMessageWrapsInTable: however long a message, the table stays narrow.
 func TestMessageWrapsInTable(t *testing.T) {
