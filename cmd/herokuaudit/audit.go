@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/herokuaudit/herokuaudit/audit"
+	"github.com/herokuaudit/herokuaudit/heroku"
 	"github.com/herokuaudit/herokuaudit/heroku/slug"
 	"github.com/herokuaudit/herokuaudit/report"
 )
@@ -61,18 +63,29 @@ func runAudit(ctx context.Context, opts Options, sys system, code *int) error {
 
 	var snaps []*audit.Snapshot
 	var results []audit.Result
+	fleet := opts.Team != "" || opts.All || opts.Pipeline != "" || hasGlob(opts.Apps)
 	switch {
-	case len(opts.Apps) == 0 && opts.Dir != "":
+	case len(opts.Apps) == 0 && opts.Dir != "" && !fleet:
 		snaps = []*audit.Snapshot{audit.CheckoutSnapshot(checkoutName(opts.Dir), checkout)}
 		results = make([]audit.Result, 1)
-	case len(opts.Apps) == 0:
+	case len(opts.Apps) == 0 && !fleet:
 		return troublef("no app given: herokuaudit [flags] APP... (flags go before the apps; see --help)")
 	default:
-		client, err := newClient(ctx, opts, sys)
+		client, err := newHerokuClient(ctx, opts, sys)
 		if err != nil {
 			return err
 		}
-		snaps, results = collect(ctx, client, opts, sys)
+		bar := newProgress(sys)
+		client.OnWait(bar.waiting)
+		var src auditor = client
+		if fleet {
+			f, err := selectFleet(ctx, client, &opts, sys)
+			if err != nil {
+				return err
+			}
+			src = f
+		}
+		snaps, results = collect(ctx, src, opts, bar)
 		for _, s := range snaps {
 			if s != nil && checkout != nil {
 				// the checkout is what is about to ship: its files stand in
@@ -123,15 +136,20 @@ func runAudit(ctx context.Context, opts Options, sys system, code *int) error {
 
 // collect fetches every app's snapshot concurrently. An app that fails has a
 // nil snapshot and its error in the result; the others are untouched.
-func collect(ctx context.Context, client auditor, opts Options, sys system) ([]*audit.Snapshot, []audit.Result) {
+func collect(ctx context.Context, client auditor, opts Options, bar *progress) ([]*audit.Snapshot, []audit.Result) {
 	snaps := make([]*audit.Snapshot, len(opts.Apps))
 	results := make([]audit.Result, len(opts.Apps))
-	bar := newProgress(sys, len(opts.Apps))
+	bar.start(len(opts.Apps))
 	var g errgroup.Group
-	g.SetLimit(max(opts.Concurrency, 1))
+	// twice the request bound: while some apps wait on their slug download,
+	// others' API requests keep the bound busy
+	g.SetLimit(2 * max(opts.Concurrency, 1))
 	for i, app := range opts.Apps {
 		g.Go(func() error {
-			actx, cancel := context.WithTimeout(ctx, opts.Timeout)
+			actx, cancel := ctx, context.CancelFunc(func() {})
+			if opts.TimeoutSet || !isFleet(opts) {
+				actx, cancel = context.WithTimeout(ctx, opts.Timeout)
+			}
 			defer cancel()
 			s, err := client.Snapshot(actx, app)
 			if err != nil {
@@ -274,21 +292,30 @@ func checkoutName(dir string) string {
 // progress shows apps done on stderr when stderr is a terminal; elsewhere
 // (CI logs, pipes) it says nothing.
 type progress struct {
-	bar *progressbar.ProgressBar // nil: silent
+	w   io.Writer // nil: silent
+	bar *progressbar.ProgressBar
 }
 
-func newProgress(sys system, total int) *progress {
-	if !sys.StderrTTY || total < 2 {
+func newProgress(sys system) *progress {
+	if !sys.StderrTTY {
 		return &progress{}
 	}
-	return &progress{bar: progressbar.NewOptions(total,
-		progressbar.OptionSetWriter(sys.Stderr),
+	return &progress{w: sys.Stderr}
+}
+
+// start draws the bar for total apps; one app needs no bar.
+func (p *progress) start(total int) {
+	if p.w == nil || total < 2 {
+		return
+	}
+	p.bar = progressbar.NewOptions(total,
+		progressbar.OptionSetWriter(p.w),
 		progressbar.OptionSetDescription("auditing"),
 		progressbar.OptionShowCount(),
 		progressbar.OptionSetWidth(30),
 		progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionClearOnFinish(),
-	)}
+	)
 }
 
 func (p *progress) done() {
@@ -308,4 +335,75 @@ func (p *progress) finish() {
 	if p.bar != nil {
 		_ = p.bar.Finish()
 	}
+}
+
+// isFleet reports whether the apps come from a listing rather than by name.
+func isFleet(opts Options) bool {
+	return opts.Team != "" || opts.All || opts.Pipeline != "" || hasGlob(opts.Apps)
+}
+
+// hasGlob reports whether any app argument is a name pattern.
+func hasGlob(args []string) bool {
+	for _, a := range args {
+		if strings.ContainsAny(a, "*?[") {
+			return true
+		}
+	}
+	return false
+}
+
+// selectFleet lists the apps to audit: a team's, a pipeline's or every app
+// the token sees, narrowed by the APP arguments taken as globs. It fetches
+// the team- or account-wide lists once, so each app then costs few calls.
+// It replaces opts.Apps with the names chosen.
+func selectFleet(ctx context.Context, c *heroku.Client, opts *Options, sys system) (*heroku.Fleet, error) {
+	if n := btoi(opts.Team != "") + btoi(opts.All) + btoi(opts.Pipeline != ""); n > 1 {
+		return nil, troublef("--team, --all and --pipeline choose apps in different ways: give one")
+	}
+	if err := heroku.CheckGlobs(opts.Apps); err != nil {
+		return nil, troublef("%v", err)
+	}
+	// the free budget read paces the first burst; without it the run
+	// learns the budget from its first responses
+	if _, err := c.RateLimitBudget(ctx); err != nil && ctx.Err() != nil {
+		return nil, troublef("interrupted")
+	}
+	var f *heroku.Fleet
+	var err error
+	switch {
+	case opts.Team != "":
+		f, err = c.NewTeamFleet(ctx, opts.Team)
+	case opts.Pipeline != "":
+		var refs []heroku.AppRef
+		if refs, err = c.ListPipelineApps(ctx, opts.Pipeline); err == nil {
+			f, err = c.NewFleet(ctx, refs)
+		}
+	default:
+		var refs []heroku.AppRef
+		if refs, err = c.ListAllApps(ctx); err == nil {
+			f, err = c.NewFleet(ctx, refs)
+		}
+	}
+	if err != nil {
+		return nil, troublef("%v", err)
+	}
+	for _, w := range f.Warnings() {
+		fmt.Fprintf(sys.Stderr, "herokuaudit: %s\n", w)
+	}
+	refs := heroku.MatchApps(f.Apps(), opts.Apps)
+	if len(refs) == 0 {
+		return nil, troublef("no apps to audit: the listing has %d app(s) and none match %s", len(f.Apps()), strings.Join(opts.Apps, " "))
+	}
+	opts.Apps = make([]string, len(refs))
+	for i, r := range refs {
+		opts.Apps[i] = r.Name
+	}
+	return f, nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -151,3 +151,70 @@ func TestSharedSecretAcrossApps(t *testing.T) {
 		t.Errorf("alone: shared-secret = %v, want skip", f["status"])
 	}
 }
+
+func TestFleetSelection(t *testing.T) {
+	fx := []string{"--fixtures", fixturesDir, "-f", "json", "--fail-on", "none"}
+	apps := func(t *testing.T, out string) []string {
+		t.Helper()
+		var doc struct{ Apps []struct{ App, Error string } }
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatalf("not JSON: %v\n%s", err, out)
+		}
+		var names []string
+		for _, a := range doc.Apps {
+			if a.Error != "" {
+				t.Errorf("%s: %s", a.App, a.Error)
+			}
+			names = append(names, a.App)
+		}
+		return names
+	}
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"team", []string{"--team", "acme"}, "flask-insecure flask-production flask-secure flask-staging"},
+		{"team narrowed by globs", []string{"--team", "acme", "flask-s*"}, "flask-secure flask-staging"},
+		{"pipeline, in stage order", []string{"--pipeline", "flask-shop"}, "flask-staging flask-production"},
+		{"every app the token sees", []string{"--all"}, "flask-insecure flask-production flask-secure flask-staging"},
+		{"a glob alone lists every app", []string{"*-insecure"}, "flask-insecure"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, nil, append(fx, tt.args...)...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			if got := strings.Join(apps(t, out), " "); got != tt.want {
+				t.Errorf("apps = %s, want %s", got, tt.want)
+			}
+		})
+	}
+	// a fleet audit fetches less per app: what it skips says so
+	_, out, _ := runCLI(t, nil, append(fx, "--team", "acme", "flask-insecure")...)
+	if f := findingOf(t, out, "flask-insecure", "log-drain"); f["status"] != "skip" || !strings.Contains(f["message"].(string), "fleet") {
+		t.Errorf("log-drain in a fleet = %v %v", f["status"], f["message"])
+	}
+	if f := findingOf(t, out, "flask-insecure", "debug-mode"); f["status"] != "fail" {
+		t.Errorf("debug-mode in a fleet = %v", f["status"])
+	}
+
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"two selectors", []string{"--team", "acme", "--all"}, "give one"},
+		{"no match", []string{"--team", "acme", "nothing-*"}, "none match nothing-*"},
+		{"bad glob", []string{"--team", "acme", "[x"}, "["},
+		{"unknown team", []string{"--team", "nope"}, `team "nope"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errOut := runCLI(t, nil, append(fx, tc.args...)...)
+			if code != 2 || !strings.Contains(errOut, tc.want) {
+				t.Errorf("exit %d, stderr %q, want %q", code, errOut, tc.want)
+			}
+		})
+	}
+}

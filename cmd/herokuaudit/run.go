@@ -66,6 +66,11 @@ type Options struct {
 	FailOnNew   bool
 	Config      string
 	Concurrency int
+
+	Team       string
+	All        bool
+	Pipeline   string
+	TimeoutSet bool // --timeout given: fleets otherwise wait as long as the rate limit needs
 }
 
 // exitError carries an exit code to the one place that maps errors to codes.
@@ -103,7 +108,7 @@ func newApp(sys system, code *int) *cli.App {
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "output format: " + strings.Join(report.FormatNames(), ", "), Destination: &opts.Format},
 			&cli.StringFlag{Name: "fail-on", Value: "high", Usage: "exit 1 when a check fails at or above this severity: " + strings.Join(audit.SeverityNames(), ", ") + ", or none", Destination: &opts.FailOn},
 			&cli.IntFlag{Name: "fail-under", Value: 0, Usage: "exit 1 when an app scores below this (0-100)", Destination: &opts.FailUnder},
-			&cli.DurationFlag{Name: "timeout", Value: 2 * time.Minute, Usage: "give up on an app after this long", Destination: &opts.Timeout},
+			&cli.DurationFlag{Name: "timeout", Value: 2 * time.Minute, Usage: "give up on an app after this long (with --team, --all or --pipeline: only when given)", Destination: &opts.Timeout},
 			&cli.StringFlag{Name: "api-url", Usage: "Platform API base URL (default $HEROKU_HOST or https://api.heroku.com; http only on loopback)", Destination: &opts.APIURL},
 			&cli.StringFlag{Name: "fixtures", Usage: "serve the API from recorded fixtures in `DIR` (no account needed)", Destination: &opts.Fixtures},
 			&cli.StringFlag{Name: "dir", Usage: "audit the code in this local checkout `PATH` instead of the running slug; alone, audits the checkout without an app", Destination: &opts.Dir},
@@ -112,14 +117,19 @@ func newApp(sys system, code *int) *cli.App {
 			&cli.StringFlag{Name: "baseline", Usage: "compare with a previous --format json report `FILE`: mark findings new or existing, list what was fixed", Destination: &opts.Baseline},
 			&cli.BoolFlag{Name: "fail-on-new", Usage: "with --baseline, gate only on findings that are not in the baseline", Destination: &opts.FailOnNew},
 			&cli.StringFlag{Name: "config", Usage: "suppressions file `FILE` (default .herokuaudit.yml when present)", Destination: &opts.Config},
-			&cli.IntFlag{Name: "concurrency", Value: 8, Usage: "apps audited at once; API requests in flight are bounded too", Destination: &opts.Concurrency},
+			&cli.IntFlag{Name: "concurrency", Value: 8, Usage: "API requests in flight across all apps", Destination: &opts.Concurrency},
+			&cli.StringFlag{Name: "team", Usage: "audit every app of `TEAM` (APP arguments become name globs)", Destination: &opts.Team},
+			&cli.BoolFlag{Name: "all", Usage: "audit every app the token can see (APP arguments become name globs)", Destination: &opts.All},
+			&cli.StringFlag{Name: "pipeline", Usage: "audit the apps coupled to pipeline `NAME`, with their stages", Destination: &opts.Pipeline},
 		},
 		Action: func(c *cli.Context) error {
 			opts.Apps = c.Args().Slice()
+			opts.TimeoutSet = c.IsSet("timeout")
 			opts.Color = sys.StdoutTTY && sys.Getenv("NO_COLOR") == ""
 			return runAudit(c.Context, opts, sys, code)
 		},
 		Commands: []*cli.Command{
+			diffCommand(sys),
 			{
 				Name:      "checks",
 				Usage:     "list the checks with their IDs, severities and the scoring rule",
@@ -189,7 +199,17 @@ type auditor interface {
 }
 
 func newClient(ctx context.Context, opts Options, sys system) (auditor, error) {
-	hopts := heroku.Options{UserAgent: "herokuaudit/" + toolVersion(), SkipSlugFiles: opts.Dir != ""}
+	c, err := newHerokuClient(ctx, opts, sys)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// newHerokuClient makes the API client: over the fixtures, or over the API
+// with the token found the way the Heroku CLI finds it.
+func newHerokuClient(ctx context.Context, opts Options, sys system) (*heroku.Client, error) {
+	hopts := heroku.Options{UserAgent: "herokuaudit/" + toolVersion(), SkipSlugFiles: opts.Dir != "", Concurrency: opts.Concurrency}
 	if opts.Fixtures != "" {
 		if st, err := os.Stat(opts.Fixtures); err != nil || !st.IsDir() {
 			return nil, troublef("--fixtures %s: not a directory", opts.Fixtures)
