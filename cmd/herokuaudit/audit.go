@@ -71,7 +71,7 @@ func runAudit(ctx context.Context, opts Options, sys system, code *int) error {
 	case len(opts.Apps) == 0 && !fleet:
 		return troublef("no app given: herokuaudit [flags] APP... (flags go before the apps; see --help)")
 	default:
-		client, err := newHerokuClient(ctx, opts, sys)
+		client, err := newClient(ctx, opts, sys)
 		if err != nil {
 			return err
 		}

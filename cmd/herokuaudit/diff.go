@@ -114,7 +114,7 @@ func runDiff(ctx context.Context, opts diffOptions, sys system) error {
 		opts.Timeout = 2 * time.Minute
 	}
 
-	client, err := newHerokuClient(ctx, opts.Client, sys)
+	client, err := newClient(ctx, opts.Client, sys)
 	if err != nil {
 		return err
 	}

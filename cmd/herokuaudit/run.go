@@ -198,17 +198,9 @@ type auditor interface {
 	Snapshot(ctx context.Context, app string) (*audit.Snapshot, error)
 }
 
-func newClient(ctx context.Context, opts Options, sys system) (auditor, error) {
-	c, err := newHerokuClient(ctx, opts, sys)
-	if err != nil {
-		return nil, err
-	}
-	return c, nil
-}
-
-// newHerokuClient makes the API client: over the fixtures, or over the API
+// newClient makes the API client: over the fixtures, or over the API
 // with the token found the way the Heroku CLI finds it.
-func newHerokuClient(ctx context.Context, opts Options, sys system) (*heroku.Client, error) {
+func newClient(ctx context.Context, opts Options, sys system) (*heroku.Client, error) {
 	hopts := heroku.Options{UserAgent: "herokuaudit/" + toolVersion(), SkipSlugFiles: opts.Dir != "", Concurrency: opts.Concurrency}
 	if opts.Fixtures != "" {
 		if st, err := os.Stat(opts.Fixtures); err != nil || !st.IsDir() {
