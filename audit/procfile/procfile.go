@@ -12,12 +12,11 @@
 package procfile
 
 import (
-	"bytes"
 	"errors"
 	"regexp"
 	"strings"
-	"unicode/utf16"
-	"unicode/utf8"
+
+	"github.com/herokuaudit/herokuaudit/internal/textenc"
 )
 
 // Entry is one process line of a Procfile.
@@ -35,27 +34,17 @@ var entryRE = regexp.MustCompile(`^([A-Za-z0-9_-]+):[ \t]*(.*)$`)
 
 // Encoding names of Procfile byte encodings, as reported by DetectEncoding.
 const (
-	EncodingUTF8    = "utf-8"
-	EncodingUTF8BOM = "utf-8-bom"
-	EncodingUTF16LE = "utf-16le"
-	EncodingUTF16BE = "utf-16be"
+	EncodingUTF8    = textenc.UTF8
+	EncodingUTF8BOM = textenc.UTF8BOM
+	EncodingUTF16LE = textenc.UTF16LE
+	EncodingUTF16BE = textenc.UTF16BE
 )
 
 // DetectEncoding reports how data is encoded, judging by its byte order mark.
 // Heroku reads Procfiles as UTF-8 text, so a UTF-16 file (what Windows
 // PowerShell's `echo ... > Procfile` writes) deserves a warning even though
 // Parse decodes it.
-func DetectEncoding(data []byte) string {
-	switch {
-	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
-		return EncodingUTF8BOM
-	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
-		return EncodingUTF16LE
-	case bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
-		return EncodingUTF16BE
-	}
-	return EncodingUTF8
-}
+func DetectEncoding(data []byte) string { return textenc.Detect(data) }
 
 // ErrBinary is returned by Parse and Lines for data that is not text.
 var ErrBinary = errors.New("procfile: file is not text (it contains NUL bytes)")
@@ -64,22 +53,9 @@ var ErrBinary = errors.New("procfile: file is not text (it contains NUL bytes)")
 // splits it into lines without their line endings. Line i of the file is
 // element i-1. Invalid UTF-8 is replaced with U+FFFD.
 func Lines(data []byte) ([]string, error) {
-	var text string
-	switch DetectEncoding(data) {
-	case EncodingUTF8BOM:
-		text = string(data[3:])
-	case EncodingUTF16LE:
-		text = decodeUTF16(data[2:], false)
-	case EncodingUTF16BE:
-		text = decodeUTF16(data[2:], true)
-	default:
-		text = string(data)
-	}
+	text, _ := textenc.Decode(data)
 	if strings.IndexByte(text, 0) >= 0 {
 		return nil, ErrBinary
-	}
-	if !utf8.ValidString(text) {
-		text = strings.ToValidUTF8(text, "\uFFFD")
 	}
 	if text == "" {
 		return nil, nil
@@ -90,20 +66,6 @@ func Lines(data []byte) ([]string, error) {
 		lines[i] = strings.TrimSuffix(l, "\r")
 	}
 	return lines, nil
-}
-
-// decodeUTF16 decodes UTF-16 without its BOM. A dangling odd byte at the end
-// (a truncated file) is dropped.
-func decodeUTF16(b []byte, bigEndian bool) string {
-	u := make([]uint16, len(b)/2)
-	for i := range u {
-		if bigEndian {
-			u[i] = uint16(b[2*i])<<8 | uint16(b[2*i+1])
-		} else {
-			u[i] = uint16(b[2*i+1])<<8 | uint16(b[2*i])
-		}
-	}
-	return string(utf16.Decode(u))
 }
 
 // Parse reads a Procfile: one `name: command` per line. It accepts CRLF line

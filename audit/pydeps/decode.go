@@ -1,11 +1,11 @@
 package pydeps
 
 import (
-	"bytes"
 	"strings"
 	"unicode"
-	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/herokuaudit/herokuaudit/internal/textenc"
 )
 
 // decodeText turns a file's bytes into text the way pip reads requirements
@@ -13,30 +13,11 @@ import (
 // writes UTF-16LE); otherwise the bytes must be UTF-8. Invalid sequences are
 // replaced and reported, so one bad byte does not lose the whole file.
 func decodeText(data []byte) (string, string) {
-	switch {
-	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
-		data = data[3:]
-	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
-		return decodeUTF16(data[2:], false), ""
-	case bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
-		return decodeUTF16(data[2:], true), ""
+	text, valid := textenc.Decode(data)
+	if !valid {
+		return text, "not valid UTF-8 (invalid bytes replaced)"
 	}
-	if !utf8.Valid(data) {
-		return strings.ToValidUTF8(string(data), "\uFFFD"), "not valid UTF-8 (invalid bytes replaced)"
-	}
-	return string(data), ""
-}
-
-func decodeUTF16(b []byte, bigEndian bool) string {
-	u := make([]uint16, len(b)/2)
-	for i := range u {
-		if bigEndian {
-			u[i] = uint16(b[2*i])<<8 | uint16(b[2*i+1])
-		} else {
-			u[i] = uint16(b[2*i+1])<<8 | uint16(b[2*i])
-		}
-	}
-	return string(utf16.Decode(u))
+	return text, ""
 }
 
 // splitLines splits text like Python's str.splitlines, which pip uses, so
