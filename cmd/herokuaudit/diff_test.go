@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"strings"
 	"testing"
 
@@ -13,33 +11,6 @@ import (
 
 	"github.com/herokuaudit/herokuaudit/report"
 )
-
-// runDiffCLI runs `herokuaudit ARGS...` with the diff command available:
-// through run itself once the command is registered, else through the same
-// app with the command added, mapping errors to exit codes as run does.
-func runDiffCLI(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	if newApp(system{}, new(int)).Command("diff") != nil {
-		return runCLI(t, env, args...)
-	}
-	var out, errb bytes.Buffer
-	sys := system{Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return env[k] }}
-	code = exitOK
-	app := newApp(sys, &code)
-	app.Commands = append(app.Commands, diffCommand(sys))
-	if err := app.RunContext(context.Background(), append([]string{"herokuaudit"}, args...)); err != nil {
-		var ee *exitError
-		if errors.As(err, &ee) {
-			if ee.msg != "" {
-				fmt.Fprintf(&errb, "herokuaudit: %s\n", ee.msg)
-			}
-			return ee.code, out.String(), errb.String()
-		}
-		fmt.Fprintf(&errb, "herokuaudit: %v\n", err)
-		return exitTrouble, out.String(), errb.String()
-	}
-	return code, out.String(), errb.String()
-}
 
 func TestDiffCommand(t *testing.T) {
 	fx := []string{"--fixtures", fixturesDir}
@@ -79,7 +50,7 @@ func TestDiffCommand(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, out, errOut := runDiffCLI(t, nil, tt.args...)
+			code, out, errOut := runCLI(t, nil, tt.args...)
 			if code != tt.wantCode {
 				t.Errorf("exit code = %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.wantCode, out, errOut)
 			}
@@ -99,7 +70,7 @@ func TestDiffCommand(t *testing.T) {
 }
 
 func TestDiffJSON(t *testing.T) {
-	code, out, _ := runDiffCLI(t, nil, "--fixtures", fixturesDir, "diff", "-f", "json", "flask-staging", "flask-production")
+	code, out, _ := runCLI(t, nil, "--fixtures", fixturesDir, "diff", "-f", "json", "flask-staging", "flask-production")
 	if code != 1 {
 		t.Fatalf("exit %d", code)
 	}
@@ -125,7 +96,7 @@ func TestDiffJSON(t *testing.T) {
 // run, so a fingerprint from one run says nothing in another.
 func TestDiffFingerprintsPerRun(t *testing.T) {
 	fp := func() string {
-		_, out, _ := runDiffCLI(t, nil, "--fixtures", fixturesDir, "diff", "-f", "json", "flask-staging", "flask-production")
+		_, out, _ := runCLI(t, nil, "--fixtures", fixturesDir, "diff", "-f", "json", "flask-staging", "flask-production")
 		var doc struct{ Entries []struct{ Key, A string } }
 		if err := json.Unmarshal([]byte(out), &doc); err != nil {
 			t.Fatal(err)
@@ -149,7 +120,7 @@ func TestDiffNoSecretsInAnyFormat(t *testing.T) {
 	for _, format := range report.DiffFormatNames() {
 		for _, p := range pairs {
 			t.Run(format+"/"+p[0]+"-"+p[1], func(t *testing.T) {
-				_, out, errOut := runDiffCLI(t, nil, "--fixtures", fixturesDir, "diff", "-f", format, p[0], p[1])
+				_, out, errOut := runCLI(t, nil, "--fixtures", fixturesDir, "diff", "-f", format, p[0], p[1])
 				if !strings.Contains(out, "fp:") {
 					t.Fatalf("no fingerprint in the output: the test proves nothing\n%s", out)
 				}
