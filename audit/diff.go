@@ -24,10 +24,11 @@ const (
 	DiffPython    = "python"
 	DiffBuildpack = "buildpack"
 	DiffRegion    = "region"
+	DiffFeature   = "feature"
 	DiffCheck     = "check"
 )
 
-var diffKinds = []string{DiffConfig, DiffAddon, DiffProcess, DiffStack, DiffPython, DiffBuildpack, DiffRegion, DiffCheck}
+var diffKinds = []string{DiffConfig, DiffAddon, DiffProcess, DiffStack, DiffPython, DiffBuildpack, DiffRegion, DiffFeature, DiffCheck}
 
 // How the two apps differ on one key.
 const (
@@ -108,6 +109,9 @@ func Compare(a, b *Snapshot, ra, rb Result, key []byte) Diff {
 	}
 	if c.available(DiffBuildpack, PartBuildpacks) {
 		c.buildpacks()
+	}
+	if c.available(DiffFeature, PartFeatures) {
+		c.features()
 	}
 	c.verdicts(ra, rb)
 	slices.SortStableFunc(c.out, func(x, y DiffEntry) int {
@@ -809,6 +813,35 @@ func (c *comparer) region() {
 	default:
 		c.add(DiffRegion, "space", ChangeChanged, Info, oneLine(sa), oneLine(sb), "the apps run in different Private Spaces")
 	}
+}
+
+// ---- features ----
+
+// features compares enabled app features. Most are operational (metrics,
+// dyno metadata); the ones that change security get a higher risk.
+func (c *comparer) features() {
+	for _, f := range c.a.Features {
+		if !slices.Contains(c.b.Features, f) {
+			c.add(DiffFeature, f, ChangeOnlyInA, featureRisk(f), "enabled", "-",
+				"%s has the %s feature and %s does not: %s is not tested as it runs", c.nameA, f, c.nameB, c.nameB)
+		}
+	}
+	for _, f := range c.b.Features {
+		if !slices.Contains(c.a.Features, f) {
+			c.add(DiffFeature, f, ChangeOnlyInB, featureRisk(f), "-", "enabled",
+				"only %s has the %s feature: %s does not test with it", c.nameB, f, c.nameA)
+		}
+	}
+}
+
+// securityFeatures change how requests reach the app or what it exposes.
+var securityFeatures = []string{"http-session-affinity", "spaces-strict-tls", "spaces-tls-legacy-cipher-suites", "runtime-dyno-metadata", "http-end-to-end-continue"}
+
+func featureRisk(f string) Severity {
+	if slices.Contains(securityFeatures, f) {
+		return Low
+	}
+	return Info
 }
 
 // ---- python ----

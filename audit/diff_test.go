@@ -136,12 +136,24 @@ func TestCompareStagingProduction(t *testing.T) {
 			}
 		}
 	})
+	t.Run("features", func(t *testing.T) {
+		var got []string
+		for _, e := range d.Entries {
+			if e.Kind == audit.DiffFeature {
+				got = append(got, e.Key+" "+e.Change)
+			}
+		}
+		// staging: runtime-dyno-metadata, log-runtime-metrics; production: runtime-dyno-metadata, preboot
+		if want := []string{"log-runtime-metrics only-in-a", "preboot only-in-b"}; !slices.Equal(got, want) {
+			t.Errorf("feature entries = %v, want %v", got, want)
+		}
+	})
 	t.Run("sorted by risk, then kind, then key", func(t *testing.T) {
 		if d.Entries[0].Key != "SECRET_KEY" {
 			t.Errorf("first entry = %s, want SECRET_KEY", d.Entries[0].Key)
 		}
 		kinds := []string{audit.DiffConfig, audit.DiffAddon, audit.DiffProcess, audit.DiffStack, audit.DiffPython,
-			audit.DiffBuildpack, audit.DiffRegion, audit.DiffCheck}
+			audit.DiffBuildpack, audit.DiffRegion, audit.DiffFeature, audit.DiffCheck}
 		for i := 1; i < len(d.Entries); i++ {
 			p, e := d.Entries[i-1], d.Entries[i]
 			switch {

@@ -23,6 +23,7 @@ const (
 	PartFiles      Part = "files"      // files picked out of the slug or a checkout
 	PartDomains    Part = "domains"    // domains and SNI endpoints
 	PartLogDrains  Part = "log-drains" // log drains (URLs never kept)
+	PartFeatures   Part = "features"   // enabled app features
 )
 
 // Snapshot is everything known about one app, collected once. Config var
@@ -39,7 +40,8 @@ type Snapshot struct {
 	Files      *Files            `json:"files,omitempty"`
 	Domains    []Domain          `json:"domains,omitempty"`
 	Certs      []Cert            `json:"certs,omitempty"`
-	LogDrains  int               `json:"log_drains"` // how many; their URLs are credentials
+	LogDrains  int               `json:"log_drains"`         // how many; their URLs are credentials
+	Features   []string          `json:"features,omitempty"` // enabled app features, sorted
 
 	// Taken is when the snapshot was collected: checks that compare dates
 	// (certificate expiry) use it, never the clock, so they stay pure.
@@ -192,7 +194,7 @@ func (s *Snapshot) Process(typ string) (Process, bool) {
 
 // apiParts are the parts only the Platform API can tell.
 var apiParts = []Part{PartApp, PartConfig, PartFormation, PartDynos, PartAddons, PartBuildpacks,
-	PartRelease, PartSlug, PartDomains, PartLogDrains}
+	PartRelease, PartSlug, PartDomains, PartLogDrains, PartFeatures}
 
 // CheckoutSnapshot is the snapshot of a local checkout audited without an
 // app: the file checks run, the ones that need the Platform API skip.

@@ -33,7 +33,7 @@ const reasonFleetSkip = "not fetched in fleet audits (use herokuaudit APP for th
 // fleetSkip are the parts a fleet leaves out: each costs a call per app
 // (two for domains and certificates) for checks that matter less across a
 // fleet than the config, process and slug checks.
-var fleetSkip = []audit.Part{audit.PartBuildpacks, audit.PartDomains, audit.PartLogDrains}
+var fleetSkip = []audit.Part{audit.PartBuildpacks, audit.PartDomains, audit.PartLogDrains, audit.PartFeatures}
 
 // stageOrder sorts pipeline apps the way a pipeline is shown.
 var stageOrder = []string{"test", "review", "development", "staging", "production"}

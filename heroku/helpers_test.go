@@ -192,7 +192,7 @@ var slugFiles = map[string]string{
 // appFixture is a complete cedar app, its parts in the API's own shapes.
 type appFixture struct {
 	app, config, formation, dynos, addons, buildpacks, releases, slug string
-	domains, certs, drains                                            string
+	domains, certs, drains, features                                  string
 }
 
 func cedarApp(blobURL string) appFixture {
@@ -212,6 +212,8 @@ func cedarApp(blobURL string) appFixture {
 			{"id":"d2","hostname":"www.example.com","kind":"custom","acm_status":"cert issued","sni_endpoint":{"id":"s1","name":"tokyo-123"}}]`,
 		certs:  `[{"id":"s1","name":"tokyo-123","domains":["www.example.com"],"ssl_cert":{"expires_at":"2027-03-01T00:00:00Z"}}]`,
 		drains: `[{"id":"ld1","url":"syslog+tls://logs.example.com:6514?token=DRAIN-SECRET","token":"d.FIXTURE"}]`,
+		features: `[{"id":"f1","name":"runtime-dyno-metadata","enabled":true},{"id":"f2","name":"preboot","enabled":false},
+			{"id":"f3","name":"log-runtime-metrics","enabled":true}]`,
 	}
 }
 
@@ -228,6 +230,7 @@ func (f *fakeAPI) install(a appFixture) {
 	f.handle("/apps/x/domains", jsonHandler(a.domains))
 	f.handle("/apps/x/sni-endpoints", jsonHandler(a.certs))
 	f.handle("/apps/x/log-drains", jsonHandler(a.drains))
+	f.handle("/apps/x/features", jsonHandler(a.features))
 }
 
 // testClient is a real Client with tiny retry delays and pacing sped up

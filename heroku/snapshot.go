@@ -207,6 +207,14 @@ func (c *Client) snapshot(ctx context.Context, app string, p plan) (*audit.Snaps
 		s.set(func(snap *audit.Snapshot) { snap.LogDrains = len(drains) })
 		return nil
 	}, audit.PartLogDrains)
+	part(func(ctx context.Context) *Error {
+		fs, e := list[hk.AppFeature](ctx, c, app, base+"/features", nil)
+		if e != nil {
+			return e
+		}
+		s.set(func(snap *audit.Snapshot) { snap.Features = enabledFeatures(fs) })
+		return nil
+	}, audit.PartFeatures)
 
 	if err := g.Wait(); err != nil {
 		return nil, err
@@ -483,6 +491,19 @@ func scrubURL(s string) string {
 	u.RawQuery = ""
 	u.ForceQuery = false
 	return u.String()
+}
+
+// enabledFeatures names the app's enabled features (labs and platform
+// features such as runtime-dyno-metadata), sorted.
+func enabledFeatures(fs []hk.AppFeature) []string {
+	var out []string
+	for _, f := range fs {
+		if f.Enabled {
+			out = append(out, f.Name)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 func mapDomains(ds []hk.Domain) []audit.Domain {

@@ -70,9 +70,12 @@ func TestSnapshotMapsEveryPart(t *testing.T) {
 		t.Errorf("RateLimitRemaining = %d, want 4321", got)
 	}
 	// app, config-vars, formation, dynos, addons, buildpacks, releases, slug,
-	// domains, sni-endpoints, log-drains.
-	if got := c.APICalls(); got != 11 {
-		t.Errorf("APICalls = %d, want 11 (blob downloads excluded)", got)
+	// domains, sni-endpoints, log-drains, features.
+	if got := c.APICalls(); got != 12 {
+		t.Errorf("APICalls = %d, want 12 (blob downloads excluded)", got)
+	}
+	if want := []string{"log-runtime-metrics", "runtime-dyno-metadata"}; !reflect.DeepEqual(snap.Features, want) {
+		t.Errorf("Features = %v, want %v", snap.Features, want)
 	}
 	wantDomains := []audit.Domain{{Hostname: "x-123.herokuapp.com", Kind: "heroku"}, {Hostname: "www.example.com", Kind: "custom", ACMStatus: "cert issued", SNIEndpoint: "tokyo-123"}}
 	if !reflect.DeepEqual(snap.Domains, wantDomains) {
@@ -211,8 +214,8 @@ func TestRetryThenSuccess(t *testing.T) {
 			if got := api.hitsOf("/apps/x"); got != 3 {
 				t.Errorf("/apps/x asked %d times, want 3", got)
 			}
-			if got := c.APICalls(); got != 13 {
-				t.Errorf("APICalls = %d, want 13 (11 + 2 retries)", got)
+			if got := c.APICalls(); got != 14 {
+				t.Errorf("APICalls = %d, want 14 (12 + 2 retries)", got)
 			}
 		})
 	}
