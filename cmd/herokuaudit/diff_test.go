@@ -15,13 +15,7 @@ import (
 func TestDiffCommand(t *testing.T) {
 	fx := []string{"--fixtures", fixturesDir}
 	args := func(a ...string) []string { return append(append([]string{}, fx...), a...) }
-	tests := []struct {
-		name     string
-		args     []string
-		wantCode int
-		wantOut  []string
-		wantErr  string
-	}{
+	runCases(t, nil, []cliCase{
 		{name: "staging against production trips on the shared SECRET_KEY",
 			args: args("diff", "flask-staging", "flask-production"), wantCode: 1,
 			wantOut: []string{"flask-staging → flask-production", "1 high", "SECRET_KEY", "same-secret", "fp:",
@@ -47,26 +41,7 @@ func TestDiffCommand(t *testing.T) {
 		{name: "flag after the apps", args: args("diff", "flask-staging", "flask-production", "-f", "json"), wantCode: 2, wantErr: "put flags before the app names"},
 		{name: "no credentials", args: []string{"diff", "a", "b"}, wantCode: 2, wantErr: "HEROKU_API_KEY"},
 		{name: "help", args: []string{"diff", "--help"}, wantCode: 0, wantOut: []string{"EXIT CODES", "--pipeline", "fp:1a2b3c4d"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			code, out, errOut := runCLI(t, nil, tt.args...)
-			if code != tt.wantCode {
-				t.Errorf("exit code = %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.wantCode, out, errOut)
-			}
-			for _, w := range tt.wantOut {
-				if !strings.Contains(out, w) {
-					t.Errorf("stdout lacks %q:\n%s", w, out)
-				}
-			}
-			if tt.wantErr != "" && !strings.Contains(errOut, tt.wantErr) {
-				t.Errorf("stderr lacks %q:\n%s", tt.wantErr, errOut)
-			}
-			if tt.wantErr == "" && errOut != "" {
-				t.Errorf("unexpected stderr: %s", errOut)
-			}
-		})
-	}
+	})
 }
 
 func TestDiffJSON(t *testing.T) {
