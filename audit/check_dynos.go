@@ -80,7 +80,11 @@ var accessLogs = Check{
 			}
 			return Warnf("%s", msg).With(p.Where).Fix("add --access-logfile - to the %s command", p.Type)
 		}
-		return Passf("gunicorn access log: %s (from %s)", v.Raw, v.Source)
+		src := string(v.Source)
+		if _, set := s.ConfigVars["GUNICORN_CMD_ARGS"]; v.Source == "GUNICORN_CMD_ARGS" && !set {
+			src = "the Python buildpack's GUNICORN_CMD_ARGS default"
+		}
+		return Passf("gunicorn writes access logs to %s (from %s)", accessTarget(v.Raw), src)
 	},
 }
 
@@ -162,4 +166,13 @@ var crashedDynos = Check{
 		}
 		return Passf("%d dyno(s), none crashed", len(s.Dynos))
 	},
+}
+
+// accessTarget names where gunicorn's access log goes: "-" is stdout,
+// which Heroku's log router collects.
+func accessTarget(v string) string {
+	if v == "-" {
+		return "stdout"
+	}
+	return v
 }

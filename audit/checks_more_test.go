@@ -137,7 +137,7 @@ var processCases = []checkCase{
 	{check: "gunicorn-timeout", name: "GUNICORN_CMD_ARGS", changes: []change{env("GUNICORN_CMD_ARGS", "--timeout 15 --access-logfile -")}, status: Pass},
 	{check: "gunicorn-timeout", name: "not gunicorn", changes: []change{web("waitress-serve --port=$PORT app:app")}, status: Skip},
 
-	{check: "access-logs", name: "buildpack default", status: Pass},
+	{check: "access-logs", name: "buildpack default", status: Pass, msg: "stdout (from the Python buildpack's GUNICORN_CMD_ARGS default)"},
 	{check: "access-logs", name: "GUNICORN_CMD_ARGS without access log", changes: []change{env("GUNICORN_CMD_ARGS", "--timeout 20")}, status: Warn, msg: "buildpack"},
 	{check: "access-logs", name: "no Python buildpack", changes: []change{func(s *Snapshot) { s.Buildpacks = []string{"heroku/nodejs"} }}, status: Warn},
 	{check: "access-logs", name: "explicit", changes: []change{func(s *Snapshot) { s.Buildpacks = []string{"heroku/nodejs"} }, web("gunicorn --access-logfile - app:app")}, status: Pass},
