@@ -30,7 +30,8 @@ func (s *Snapshot) configVar(name string) (string, bool) {
 
 // appFlag is the `-a APP` part of a heroku CLI remediation command.
 func (s *Snapshot) appFlag() string {
-	if s.App.Name == "" {
+	// a checkout audited without an app has a name, but no app to name
+	if _, noApp := s.Gaps[PartApp]; noApp || s.App.Name == "" {
 		return "-a APP"
 	}
 	return "-a " + s.App.Name
