@@ -3,8 +3,9 @@ package audit
 import (
 	"bufio"
 	"bytes"
-	"path"
 	"strings"
+
+	"github.com/herokuaudit/herokuaudit/audit/pysrc"
 )
 
 // sourceLine is one line of a Python source file, for checks that look for a
@@ -15,26 +16,13 @@ type sourceLine struct {
 	Text string // trimmed, comment stripped
 }
 
-// isTestPath reports whether a file is test code, which does not run in
-// production and so is not evidence either way.
-func isTestPath(p string) bool {
-	base := path.Base(p)
-	if strings.HasPrefix(base, "test_") || strings.HasSuffix(base, "_test.py") || base == "conftest.py" {
-		return true
-	}
-	for _, dir := range strings.Split(path.Dir(p), "/") {
-		if dir == "tests" || dir == "test" {
-			return true
-		}
-	}
-	return false
-}
-
 // pythonLines calls fn for every non-comment line of the app's Python
-// sources (tests excluded), in path order, until fn returns false.
+// sources, in path order, until fn returns false. It skips what the source
+// scan skips (tests, virtualenvs, migrations), so both agree on what is the
+// app's code.
 func (s *Snapshot) pythonLines(fn func(sourceLine) bool) {
 	for _, p := range s.Files.Paths() {
-		if !strings.HasSuffix(p, ".py") || isTestPath(p) {
+		if !strings.HasSuffix(p, ".py") || pysrc.Ignored(p) {
 			continue
 		}
 		data, _ := s.Files.Get(p)
