@@ -360,6 +360,10 @@ func selectFleet(ctx context.Context, c *heroku.Client, opts *Options, sys syste
 	if n := btoi(opts.Team != "") + btoi(opts.All) + btoi(opts.Pipeline != ""); n > 1 {
 		return nil, troublef("--team, --all and --pipeline choose apps in different ways: give one")
 	}
+	if opts.Dir != "" {
+		// one checkout is the code of the apps named; it cannot stand in for a whole fleet's
+		return nil, troublef("--dir goes with named apps, not with --team, --all, --pipeline or globs")
+	}
 	if err := heroku.CheckGlobs(opts.Apps); err != nil {
 		return nil, troublef("%v", err)
 	}

@@ -206,6 +206,7 @@ func TestFleetSelection(t *testing.T) {
 		want string
 	}{
 		{"two selectors", []string{"--team", "acme", "--all"}, "give one"},
+		{"a checkout against a fleet", []string{"--dir", ".", "--team", "acme"}, "--dir goes with named apps"},
 		{"no match", []string{"--team", "acme", "nothing-*"}, "none match nothing-*"},
 		{"bad glob", []string{"--team", "acme", "[x"}, "["},
 		{"unknown team", []string{"--team", "nope"}, `team "nope"`},
