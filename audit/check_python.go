@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -155,6 +156,9 @@ func findPythonPin(s *Snapshot) (pythonPin, bool) {
 func runPythonRuntime(s *Snapshot) Outcome {
 	pin, ok := findPythonPin(s)
 	fix := fmt.Sprintf("echo 3.%d > .python-version", pythonMinors[0].Minor)
+	if !ok && !isPythonApp(s) {
+		return Skipf("no Python files in the %s: not a Python app", s.filesOrigin())
+	}
 	if !ok {
 		return Warnf("no Python version pinned: builds use the cached or default version, which changes under the app").
 			With("none of runtime.txt, .python-version, Pipfile.lock found in the "+s.filesOrigin()).
@@ -200,4 +204,17 @@ func runPythonRuntime(s *Snapshot) Outcome {
 		return Warnf("%s", strings.Join(warns, "; ")).With(ev).Fix("%s", strings.Join(fixes, "; "))
 	}
 	return Passf("Python %s is supported and pinned in %s", v, pin.File).With(ev)
+}
+
+// isPythonApp reports whether the files look like a Python app: what the
+// buildpack detects, or Python sources.
+func isPythonApp(s *Snapshot) bool {
+	for _, p := range s.Files.Paths() {
+		base := path.Base(p)
+		if strings.HasSuffix(p, ".py") || base == "Pipfile" || base == "pyproject.toml" ||
+			strings.HasPrefix(base, "requirements") && strings.HasSuffix(base, ".txt") {
+			return true
+		}
+	}
+	return false
 }

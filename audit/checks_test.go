@@ -179,6 +179,7 @@ var coreCases = []checkCase{
 	{check: "python-runtime", name: ".python-version with prefix", changes: []change{file(".python-version", "python-3.12\n")}, status: Fail},
 	{check: "python-runtime", name: ".python-version two lines", changes: []change{file(".python-version", "3.12\n3.13\n")}, status: Fail},
 	{check: "python-runtime", name: "nothing pinned", changes: []change{nofile(".python-version")}, status: Warn, msg: "no Python version pinned"},
+	{check: "python-runtime", name: "not a Python app", changes: []change{nofile(".python-version"), nofile("app.py"), file("package.json", "{}")}, status: Skip, msg: "not a Python app"},
 	{check: "python-runtime", name: "Pipfile.lock", changes: []change{nofile(".python-version"), file("Pipfile.lock", `{"_meta": {"requires": {"python_version": "3.12"}}}`)}, status: Pass},
 	{check: "python-runtime", name: "Pipfile.lock old", changes: []change{nofile(".python-version"), file("Pipfile.lock", `{"_meta": {"requires": {"python_full_version": "3.8.10"}}}`)}, status: Fail},
 	{check: "python-runtime", name: "newer than the table", changes: []change{file(".python-version", "3.15")}, status: Warn, msg: "newer than"},
