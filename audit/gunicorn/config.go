@@ -42,13 +42,14 @@ func ParseConfigFile(src []byte, name string) (Settings, error) {
 	if bytes.IndexByte(src, 0) >= 0 {
 		return s, errors.New("gunicorn: config file " + name + " is not text")
 	}
-	text := strings.TrimPrefix(string(src), "\uFEFF")
+	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
+	text := string(src)
 	iniMode := !strings.HasSuffix(strings.ToLower(name), ".py")
 	source := ConfigFileSource(name)
 	names := map[string]pyVal{}
 	inFunc := false  // the current top-level statement defines a function or class
 	funcIndent := -1 // indentation of a def/class nested in a block
-	for _, ll := range tokenize(text) {
+	for _, ll := range tokenize(src, text) {
 		if ll.broken || len(ll.toks) == 0 {
 			continue
 		}

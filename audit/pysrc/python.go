@@ -4,6 +4,8 @@ import (
 	"path"
 	"strconv"
 	"strings"
+
+	"github.com/herokuaudit/herokuaudit/internal/pytok"
 )
 
 // The rules over a tokenized Python file.
@@ -1011,7 +1013,7 @@ func (f *pyfile) stringRules(s stmt) {
 			continue
 		}
 		var v string
-		if t.flags&fField != 0 {
+		if t.flags&pytok.Fields != 0 {
 			v = string(f.src[t.cs:t.ce]) // literal parts are what matters
 		} else {
 			v, _ = f.strValue(i)
@@ -1078,7 +1080,7 @@ func (f *pyfile) scanStrings(s stmt, fn func(v string) bool) bool {
 			continue
 		}
 		var v string
-		if t.flags&fField != 0 {
+		if t.flags&pytok.Fields != 0 {
 			v = string(f.src[t.cs:t.ce])
 		} else {
 			v, _ = f.strValue(i)

@@ -2,7 +2,8 @@ package pysrc
 
 import (
 	"strings"
-	"unicode/utf8"
+
+	"github.com/herokuaudit/herokuaudit/internal/pytok"
 )
 
 // Statements and scopes. Logical lines are split into simple statements
@@ -212,10 +213,10 @@ func (f *pyfile) strValue(i int) (string, bool) {
 		return "", false
 	}
 	t := f.toks[i]
-	if t.kind != tkString || t.flags&fField != 0 {
+	if t.kind != tkString || t.flags&pytok.Fields != 0 {
 		return "", false
 	}
-	return decode(f.src[t.cs:t.ce], t.flags), true
+	return pytok.Decode(f.src[t.cs:t.ce], t.flags), true
 }
 
 // literal returns the value of [a, b) when it is nothing but string
@@ -233,7 +234,7 @@ func (f *pyfile) literal(a, b int) (val string, bytes, ok bool) {
 			return "", false, false
 		}
 		sb.WriteString(v)
-		bytes = bytes || f.toks[i].flags&fBytes != 0
+		bytes = bytes || f.toks[i].flags&pytok.Bytes != 0
 	}
 	return sb.String(), bytes, true
 }
@@ -257,137 +258,4 @@ func (f *pyfile) stringOnly(s stmt) bool {
 		}
 	}
 	return true
-}
-
-// decode returns the value of a string literal's content, following
-// Python's escapes. It is used on short literals: keys, modes, schemes and
-// secret values (whose length is reported, never the value).
-func decode(b []byte, flags uint8) string {
-	raw := flags&fRaw != 0
-	fmt := flags&fFmt != 0
-	if !raw && !fmt && !containsAny(b, '\\') && !containsAny(b, '\r') {
-		return string(b)
-	}
-	var sb strings.Builder
-	sb.Grow(len(b))
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if fmt && (c == '{' || c == '}') && i+1 < len(b) && b[i+1] == c {
-			sb.WriteByte(c)
-			i++
-			continue
-		}
-		if c == '\r' {
-			// Python reads source with universal newlines.
-			if i+1 < len(b) && b[i+1] == '\n' {
-				i++
-			}
-			sb.WriteByte('\n')
-			continue
-		}
-		if c != '\\' || i+1 >= len(b) {
-			sb.WriteByte(c)
-			continue
-		}
-		if raw {
-			// A backslash stays, and keeps the next character with it.
-			sb.WriteByte(c)
-			if b[i+1] != '\r' {
-				sb.WriteByte(b[i+1])
-				i++
-			}
-			continue
-		}
-		n := b[i+1]
-		i++
-		switch n {
-		case '\n':
-		case '\r':
-			if i+1 < len(b) && b[i+1] == '\n' {
-				i++
-			}
-		case '\\', '\'', '"':
-			sb.WriteByte(n)
-		case 'n':
-			sb.WriteByte('\n')
-		case 't':
-			sb.WriteByte('\t')
-		case 'r':
-			sb.WriteByte('\r')
-		case 'a':
-			sb.WriteByte(7)
-		case 'b':
-			sb.WriteByte(8)
-		case 'f':
-			sb.WriteByte(12)
-		case 'v':
-			sb.WriteByte(11)
-		case '0', '1', '2', '3', '4', '5', '6', '7':
-			v := int(n - '0')
-			for k := 0; k < 2 && i+1 < len(b) && b[i+1] >= '0' && b[i+1] <= '7'; k++ {
-				i++
-				v = v*8 + int(b[i]-'0')
-			}
-			writeCode(&sb, v, flags)
-		case 'x', 'u', 'U':
-			digits := 2
-			switch n {
-			case 'u':
-				digits = 4
-			case 'U':
-				digits = 8
-			}
-			if n != 'x' && flags&fBytes != 0 {
-				sb.WriteByte('\\')
-				sb.WriteByte(n)
-				continue
-			}
-			v, k := 0, 0
-			for ; k < digits && i+1 < len(b) && hexVal(b[i+1]) >= 0; k++ {
-				i++
-				v = v*16 + hexVal(b[i])
-			}
-			if k < digits {
-				sb.WriteByte('?') // malformed escape: keep a placeholder
-				continue
-			}
-			writeCode(&sb, v, flags)
-		default:
-			sb.WriteByte('\\')
-			sb.WriteByte(n)
-		}
-	}
-	return sb.String()
-}
-
-func writeCode(sb *strings.Builder, v int, flags uint8) {
-	if flags&fBytes != 0 || v < 0x80 {
-		sb.WriteByte(byte(v))
-		return
-	}
-	if v > utf8.MaxRune {
-		v = utf8.RuneError
-	}
-	sb.WriteRune(rune(v))
-}
-
-func hexVal(c byte) int {
-	switch {
-	case c >= '0' && c <= '9':
-		return int(c - '0')
-	case c >= 'a' && c <= 'f':
-		return int(c-'a') + 10
-	case c >= 'A' && c <= 'F':
-		return int(c-'A') + 10
-	}
-	return -1
-}
-
-func containsAny(b []byte, c byte) bool {
-	for _, x := range b {
-		if x == c {
-			return true
-		}
-	}
-	return false
 }

@@ -3,6 +3,8 @@ package pysrc
 import (
 	"bytes"
 	"strings"
+
+	"github.com/herokuaudit/herokuaudit/internal/pytok"
 )
 
 // Jinja templates: only what is inside {{ }} and {% %} is template code;
@@ -169,7 +171,7 @@ func (t *tmplScanner) pipes(from, to int, open, close string) {
 			for j < to && (src[j] == ' ' || src[j] == '\t' || src[j] == '\n' || src[j] == '\r') {
 				j++
 			}
-			if j+4 <= to && string(src[j:j+4]) == "safe" && (j+4 == to || !isIdentChar(src[j+4])) {
+			if j+4 <= to && string(src[j:j+4]) == "safe" && (j+4 == to || !pytok.IsIdentChar(src[j+4])) {
 				if detail == "" {
 					detail = clip(open + strings.Join(strings.Fields(trimBody(src[from:to])), " ") + close)
 				}

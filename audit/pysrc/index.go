@@ -1,0 +1,93 @@
+package pysrc
+
+import "github.com/herokuaudit/herokuaudit/internal/pytok"
+
+// The rules work on token indexes: each token knows its bracket partner
+// and its innermost enclosing bracket, and logical lines are token ranges.
+
+type tokKind = pytok.Kind
+
+const (
+	tkName   = pytok.Name
+	tkNumber = pytok.Number
+	tkString = pytok.String
+	tkOp     = pytok.Op
+)
+
+type token struct {
+	kind  tokKind
+	flags pytok.Flags
+	start int // byte offsets in the source
+	end   int
+	line  int // 1-based line of the first byte
+	// For strings: the content between the quotes.
+	cs, ce int
+}
+
+// logical is one Python logical line.
+type logical struct {
+	from, to int // token range
+	line     int
+	indent   int // column of the first token, tabs to multiples of 8
+}
+
+type tokens struct {
+	toks  []token
+	match []int // for brackets: index of the partner, else -1
+	encl  []int // index of the innermost enclosing opener, or -1
+	lines []logical
+}
+
+func tokenize(src []byte) *tokens {
+	// Python averages well over four bytes a token; presizing avoids
+	// regrowing the slices on large files.
+	est := len(src)/4 + 16
+	t := &tokens{toks: make([]token, 0, est), match: make([]int, 0, est), encl: make([]int, 0, est)}
+	var stack []int // open brackets of the current logical line
+	sc := pytok.NewScanner(src)
+	for {
+		tok := sc.Next()
+		if tok == nil {
+			break
+		}
+		idx := len(t.toks)
+		if tok.First {
+			if n := len(t.lines); n > 0 {
+				t.lines[n-1].to = idx
+			}
+			stack = stack[:0]
+			t.lines = append(t.lines, logical{from: idx, to: idx, line: tok.Line, indent: tok.Indent})
+		}
+		enc := -1
+		if n := len(stack); n > 0 {
+			enc = stack[n-1]
+		}
+		m := -1
+		if tok.Kind == pytok.Op && tok.End-tok.Start == 1 {
+			switch src[tok.Start] {
+			case '(', '[', '{':
+				stack = append(stack, idx)
+			case ')', ']', '}':
+				if n := len(stack); n > 0 {
+					m = stack[n-1]
+					t.match[m] = idx
+					stack = stack[:n-1]
+					enc = -1
+					if n >= 2 {
+						enc = stack[n-2]
+					}
+				}
+			}
+		}
+		t.toks = append(t.toks, token{
+			kind: tok.Kind, flags: tok.Flags, start: tok.Start, end: tok.End, line: tok.Line,
+			cs: tok.ContentStart, ce: tok.ContentEnd,
+		})
+		t.match = append(t.match, m)
+		t.encl = append(t.encl, enc)
+	}
+	if n := len(t.lines); n > 0 {
+		t.lines[n-1].to = len(t.toks)
+	}
+	return t
+}
