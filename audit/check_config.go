@@ -90,11 +90,9 @@ func runLogLevel(s *Snapshot) Outcome {
 			fixes = append(fixes, fmt.Sprintf("heroku config:set %s=info %s", n, s.appFlag()))
 		}
 	}
-	for _, p := range webProcesses(s) {
-		if a := p.analyze().withGunicorn(s); a.gun != nil && strings.EqualFold(a.gun.LogLevel.Raw, "debug") {
-			found = append(found, fmt.Sprintf("%s: gunicorn --log-level debug (from %s)", p.Where, a.gun.LogLevel.Source))
-			fixes = append(fixes, "set gunicorn's log level to info")
-		}
+	if p, a, skip := gunicornWeb(s); skip == nil && strings.EqualFold(a.gun.LogLevel.Raw, "debug") {
+		found = append(found, fmt.Sprintf("%s: gunicorn --log-level debug (from %s)", p.Where, a.gun.LogLevel.Source))
+		fixes = append(fixes, "set gunicorn's log level to info")
 	}
 	if len(found) > 0 {
 		return Warnf("logging at debug level in production").With(found...).Fix("%s", strings.Join(fixes, "; "))

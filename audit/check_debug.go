@@ -42,8 +42,8 @@ func runDebugMode(s *Snapshot) Outcome {
 		evidence = append(evidence, "config var FLASK_ENV is development (turns on the debugger in Flask < 2.3)")
 		fix = append(fix, fmt.Sprintf("heroku config:unset FLASK_ENV %s", s.appFlag()))
 	}
-	for _, p := range webProcesses(s) {
-		for _, d := range debugSwitches(s, p) {
+	if w, ok := s.webCommand(); ok {
+		for _, d := range debugSwitches(s, w) {
 			fails = append(fails, d.what)
 			evidence = append(evidence, d.where)
 			fix = append(fix, d.fix)
@@ -65,8 +65,8 @@ type debugSwitch struct{ what, where, fix string }
 // debugSwitches finds debug switches in a process command: the Flask CLI's
 // --debug/--debugger, and gunicorn's --reload from whichever of its sources
 // set it (command line, GUNICORN_CMD_ARGS, config file).
-func debugSwitches(s *Snapshot, p proc) []debugSwitch {
-	a := p.analyze().withGunicorn(s)
+func debugSwitches(s *Snapshot, w *webCommand) []debugSwitch {
+	p, a := w.proc, w.gun
 	if a.err != nil {
 		return nil
 	}

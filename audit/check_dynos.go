@@ -41,12 +41,12 @@ func runGunicornTimeout(s *Snapshot) Outcome {
 // gunicornWeb returns the web process and its gunicorn settings, or the
 // verdict for an app whose web process is not gunicorn.
 func gunicornWeb(s *Snapshot) (proc, analysis, *Outcome) {
-	web := webProcesses(s)
-	if len(web) == 0 {
+	w, ok := s.webCommand()
+	if !ok {
 		o := noWebProcess(s)
 		return proc{}, analysis{}, &o
 	}
-	a := web[0].analyze().withGunicorn(s)
+	a := w.gun
 	switch {
 	case a.err != nil:
 		o := Skipf("web command not understood: %v", a.err)
@@ -55,7 +55,7 @@ func gunicornWeb(s *Snapshot) (proc, analysis, *Outcome) {
 		o := Skipf("web does not run gunicorn")
 		return proc{}, analysis{}, &o
 	}
-	return web[0], a, nil
+	return w.proc, a, nil
 }
 
 var accessLogs = Check{

@@ -28,12 +28,11 @@ func noWebProcess(s *Snapshot) Outcome {
 }
 
 func runWebServer(s *Snapshot) Outcome {
-	web := webProcesses(s)
-	if len(web) == 0 {
+	w, ok := s.webCommand()
+	if !ok {
 		return noWebProcess(s)
 	}
-	p := web[0]
-	a := p.analyze()
+	p, a := w.proc, w.cmd
 	if a.err != nil {
 		return Warnf("could not parse the web command: %v", a.err).With(p.Where)
 	}
@@ -75,17 +74,9 @@ var gunicornWorkers = Check{
 const mbPerWorker = 256
 
 func runGunicornWorkers(s *Snapshot) Outcome {
-	web := webProcesses(s)
-	if len(web) == 0 {
-		return noWebProcess(s)
-	}
-	p := web[0]
-	a := p.analyze().withGunicorn(s)
-	switch {
-	case a.err != nil:
-		return Skipf("web command not understood: %v", a.err)
-	case a.gun == nil:
-		return Skipf("web does not run gunicorn")
+	p, a, skip := gunicornWeb(s)
+	if skip != nil {
+		return *skip
 	}
 	g := a.gun
 	workersFrom := describeSource(s, g.Workers)

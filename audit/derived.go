@@ -11,6 +11,7 @@ import (
 type derived struct {
 	deps   pydeps.Set
 	source []pysrc.Finding
+	web    *webCommand // nil: no web process
 }
 
 // derive fills s.derived. Audit calls it before starting the checks, so the
@@ -19,12 +20,18 @@ func (s *Snapshot) derive() {
 	if s.derived != nil {
 		return
 	}
-	d := &derived{}
+	d := &derived{web: findWeb(s)}
 	if s.Files != nil {
 		d.deps = pydeps.Collect(s.Files.Entries)
 		d.source = pysrc.Scan(s.Files.Entries)
 	}
 	s.derived = d
+}
+
+// webCommand returns the web process taken apart, if the app has one.
+func (s *Snapshot) webCommand() (*webCommand, bool) {
+	s.derive()
+	return s.derived.web, s.derived.web != nil
 }
 
 // deps returns the packages the app installs.

@@ -67,11 +67,20 @@ func processes(s *Snapshot) []proc {
 	return fromProcfile()
 }
 
-// webProcesses returns the web process, if the app has one.
-func webProcesses(s *Snapshot) []proc {
+// webCommand is the web process with its command taken apart: several
+// checks read it, so Audit works it out once per snapshot (see derive).
+type webCommand struct {
+	proc
+	cmd analysis // the program after launchers, and what kind of server it is
+	gun analysis // cmd plus gunicorn's effective settings, when it runs gunicorn
+}
+
+// findWeb takes the web process apart, or returns nil when there is none.
+func findWeb(s *Snapshot) *webCommand {
 	for _, p := range processes(s) {
 		if p.Type == "web" {
-			return []proc{p}
+			cmd := p.analyze()
+			return &webCommand{proc: p, cmd: cmd, gun: cmd.withGunicorn(s)}
 		}
 	}
 	return nil
