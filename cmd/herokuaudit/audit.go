@@ -267,18 +267,17 @@ func writeReport(opts Options, sys system, rep report.Report) error {
 }
 
 // readCheckout reads a local checkout's files with the slug reader's rules,
-// plus a gunicorn config file the Procfile's web line names with -c.
+// plus a gunicorn config file the Procfile's web line names with -c (looked
+// up first, so the tree is walked once).
 func readCheckout(ctx context.Context, dir string) (*audit.Files, error) {
-	files, err := slug.ReadDir(ctx, dir, slug.Options{})
-	if err != nil {
-		return nil, err
-	}
-	if extra := audit.GunicornConfigFile(audit.WebCommand(files)); extra != "" {
-		if _, ok := files.Get(extra); !ok {
-			return slug.ReadDir(ctx, dir, slug.Options{Extra: []string{extra}})
+	var opt slug.Options
+	if procfile, err := os.ReadFile(filepath.Join(dir, "Procfile")); err == nil {
+		web := audit.WebCommand(&audit.Files{Entries: map[string][]byte{"Procfile": procfile}})
+		if extra := audit.GunicornConfigFile(web); extra != "" {
+			opt.Extra = []string{extra}
 		}
 	}
-	return files, nil
+	return slug.ReadDir(ctx, dir, opt)
 }
 
 // checkoutName names a checkout audited without an app: its folder's name.

@@ -290,6 +290,25 @@ func TestDir(t *testing.T) {
 			t.Errorf("debug-mode = %s, want fail", got)
 		}
 	})
+	t.Run("a -c config file the reader would not pick by name", func(t *testing.T) {
+		dir := t.TempDir()
+		os.MkdirAll(filepath.Join(dir, "conf"), 0o755)
+		os.WriteFile(filepath.Join(dir, "Procfile"), []byte("web: gunicorn -c conf/g.cfg app:app\n"), 0o644)
+		os.WriteFile(filepath.Join(dir, "conf", "g.cfg"), []byte("timeout = 120\n"), 0o644)
+		os.WriteFile(filepath.Join(dir, "requirements.txt"), []byte("gunicorn==26.1.0\n"), 0o644)
+		_, out, _ := runCLI(t, nil, "-f", "json", "--dir", dir)
+		var doc struct {
+			Apps []struct {
+				Findings []struct{ Check, Status, Message string }
+			}
+		}
+		json.Unmarshal([]byte(out), &doc)
+		for _, f := range doc.Apps[0].Findings {
+			if f.Check == "gunicorn-timeout" && (f.Status != "warn" || !strings.Contains(f.Message, "120 s")) {
+				t.Errorf("gunicorn-timeout = %s %q, want the config file's 120 s", f.Status, f.Message)
+			}
+		}
+	})
 	t.Run("missing directory", func(t *testing.T) {
 		code, _, errOut := runCLI(t, nil, "--dir", "no/such/dir")
 		if code != 2 || !strings.Contains(errOut, "no such directory") {
