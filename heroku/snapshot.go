@@ -168,31 +168,15 @@ func (c *Client) snapshot(ctx context.Context, app string, p plan) (*audit.Snaps
 
 	part(func(ctx context.Context) *Error {
 		// domains and certificates answer one question (is HTTPS covered),
-		// so they fill one part: both or neither
-		var ds []hk.Domain
-		var certs []hk.SniEndpoint
-		dg, dctx := errgroup.WithContext(ctx)
-		var first *Error
-		var once sync.Once
-		fail := func(e *Error) error { once.Do(func() { first = e }); return e }
-		dg.Go(func() error {
-			v, e := list[hk.Domain](dctx, c, app, base+"/domains", nil)
-			if e != nil {
-				return fail(e)
-			}
-			ds = v
-			return nil
-		})
-		dg.Go(func() error {
-			v, e := list[hk.SniEndpoint](dctx, c, app, base+"/sni-endpoints", nil)
-			if e != nil {
-				return fail(e)
-			}
-			certs = v
-			return nil
-		})
-		if dg.Wait() != nil {
-			return first
+		// so they fill one part: both or neither. Two calls in a row stay
+		// off the critical path (releases, slug, blob is three).
+		ds, e := list[hk.Domain](ctx, c, app, base+"/domains", nil)
+		if e != nil {
+			return e
+		}
+		certs, e := list[hk.SniEndpoint](ctx, c, app, base+"/sni-endpoints", nil)
+		if e != nil {
+			return e
 		}
 		s.set(func(snap *audit.Snapshot) { snap.Domains, snap.Certs = mapDomains(ds), mapCerts(certs) })
 		return nil
