@@ -138,12 +138,25 @@ type Files struct {
 	Origin  string            `json:"origin"` // "slug" or "dir"
 	Entries map[string][]byte `json:"entries,omitempty"`
 	// Skipped lists entries passed over (hostile paths, links, over the caps),
-	// with the reason, so checks and users can tell "absent" from "not read".
-	Skipped []string `json:"skipped,omitempty"`
+	// with the reason, so checks can tell "absent" from "not read": a check
+	// that needed a skipped file reports error, naming it.
+	Skipped []SkippedFile `json:"skipped,omitempty"`
+	// SkippedMore counts skipped entries beyond the listed ones (the list is
+	// bounded); which files they were is unknown.
+	SkippedMore int `json:"skipped_more,omitempty"`
 	// Noted lists paths that were seen but deliberately not read: secrets
 	// such as ".env", and directories such as ".git/" whose presence matters.
 	Noted []string `json:"noted,omitempty"`
 }
+
+// SkippedFile is an entry that was seen but not read, and why ("symlink",
+// "larger than the 1 MiB per-file cap").
+type SkippedFile struct {
+	Path   string `json:"path"` // relative to the app root, made safe to print
+	Reason string `json:"reason"`
+}
+
+func (s SkippedFile) String() string { return s.Path + ": " + s.Reason }
 
 // Get returns a file's content and whether it was picked.
 func (f *Files) Get(path string) ([]byte, bool) {

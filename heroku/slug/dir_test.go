@@ -127,7 +127,7 @@ func TestReadDirPlain(t *testing.T) {
 	if !slices.Equal(files.Noted, []string{".env.local"}) {
 		t.Errorf("Noted = %v", files.Noted)
 	}
-	skipped := strings.Join(files.Skipped, "\n")
+	skipped := strings.Join(skippedLines(files), "\n")
 	for _, want := range []string{"big.py: larger than", "requirements.txt: symlink"} {
 		if !strings.Contains(skipped, want) {
 			t.Errorf("Skipped lacks %q: %v", want, files.Skipped)

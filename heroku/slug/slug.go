@@ -156,9 +156,7 @@ func newPicker(opt Options) *picker {
 }
 
 func (p *picker) files() *audit.Files {
-	if p.skippedMore > 0 {
-		p.out.Skipped = append(p.out.Skipped, fmt.Sprintf("… and %d more entries skipped", p.skippedMore))
-	}
+	p.out.SkippedMore = p.skippedMore
 	return p.out
 }
 
@@ -167,7 +165,7 @@ func (p *picker) skip(name, reason string) {
 		p.skippedMore++
 		return
 	}
-	p.out.Skipped = append(p.out.Skipped, showName(name)+": "+reason)
+	p.out.Skipped = append(p.out.Skipped, audit.SkippedFile{Path: showName(name), Reason: reason})
 }
 
 func (p *picker) note(rel string) {
@@ -217,23 +215,23 @@ func (p *picker) entry(hdr *tar.Header, data io.Reader) error {
 		return nil
 	case tar.TypeSymlink:
 		if wanted {
-			p.skip(shown, "symlink")
+			p.skip(rel, "symlink")
 		}
 		return nil
 	case tar.TypeLink:
 		if wanted {
-			p.skip(shown, "hard link")
+			p.skip(rel, "hard link")
 		}
 		return nil
 	case tar.TypeChar, tar.TypeBlock:
-		p.skip(shown, "device file")
+		p.skip(rel, "device file")
 		return nil
 	case tar.TypeFifo:
-		p.skip(shown, "fifo")
+		p.skip(rel, "fifo")
 		return nil
 	default:
 		if wanted {
-			p.skip(shown, "not a regular file")
+			p.skip(rel, "not a regular file")
 		}
 		return nil
 	}
@@ -243,7 +241,7 @@ func (p *picker) entry(hdr *tar.Header, data io.Reader) error {
 
 	size := hdr.Size
 	if size > p.opt.MaxFile {
-		p.skip(shown, fmt.Sprintf("larger than the %s per-file cap", human(p.opt.MaxFile)))
+		p.skip(rel, fmt.Sprintf("larger than the %s per-file cap", human(p.opt.MaxFile)))
 		return nil
 	}
 	prev := int64(len(p.out.Entries[rel])) // a repeated entry replaces the earlier one
@@ -252,7 +250,7 @@ func (p *picker) entry(hdr *tar.Header, data io.Reader) error {
 		budget = p.sourceBudget
 	}
 	if p.total-prev+size > budget {
-		p.skip(shown, fmt.Sprintf("over the %s total cap", human(p.opt.MaxTotal)))
+		p.skip(rel, fmt.Sprintf("over the %s total cap", human(p.opt.MaxTotal)))
 		return nil
 	}
 	buf := make([]byte, size)
