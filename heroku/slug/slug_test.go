@@ -226,7 +226,7 @@ func TestReadSkipsHostileEntries(t *testing.T) {
 		skipped []string
 	}{
 		{"parent escape", []ent{{name: "../../etc/passwd", body: "root:x:0:0"}}, Options{},
-			[]string{"app/../../etc/passwd: path escapes app root"}},
+			[]string{"../../etc/passwd: path escapes app root"}},
 		{"escape through app", []ent{{name: "./app/../../etc/passwd", body: "root"}}, Options{},
 			[]string{"app/../../etc/passwd: path escapes app root"}},
 		{"dotdot inside app", []ent{{name: "app/x/../Procfile", body: "web: evil"}}, Options{},
