@@ -147,6 +147,12 @@ type Files struct {
 	// Noted lists paths that were seen but deliberately not read: secrets
 	// such as ".env", and directories such as ".git/" whose presence matters.
 	Noted []string `json:"noted,omitempty"`
+	// Untracked lists the Noted paths of a git checkout that git does not
+	// track but does not ignore either: one `git add .` from being deployed.
+	Untracked []string `json:"untracked,omitempty"`
+	// Notices are what the reader wants the user told about how it read the
+	// files ("git could not list the checkout: ..."), one line each.
+	Notices []string `json:"notices,omitempty"`
 }
 
 // SkippedFile is an entry that was seen but not read, and why ("symlink",
