@@ -149,10 +149,10 @@ func TestSharedSecret(t *testing.T) {
 			if f.Status != tc.status {
 				t.Fatalf("status = %s (%s)", f.Status, f.Message)
 			}
-			if strings.Join(f.Evidence, "\n") != strings.Join(tc.ev, "\n") {
+			if strings.Join(Texts(f.Evidence), "\n") != strings.Join(tc.ev, "\n") {
 				t.Errorf("evidence = %q, want %q", f.Evidence, tc.ev)
 			}
-			for _, text := range append([]string{f.Message, f.Remediation}, f.Evidence...) {
+			for _, text := range append([]string{f.Message, f.Remediation}, Texts(f.Evidence)...) {
 				if strings.Contains(text, "FIXTURESECRET") {
 					t.Errorf("a secret value appears: %q", text)
 				}

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 )
@@ -69,43 +70,100 @@ type Check struct {
 	Title       string
 	Checklist   string // the deployment checklist item it audits
 	Severity    Severity
-	Rationale   string   // why it matters
-	Remediation string   // how to fix it, in general; findings give the exact command
-	Reads       []Part   // what it cannot run without; a missing part becomes skip or error
-	Uses        []string // everything it reads, for people (`explain`, the README)
-	Run         func(*Snapshot) Outcome
+	Rationale   string // why it matters
+	Remediation string // how to fix it, in general; findings give the exact command
+	// Needs lists the parts without which the check has nothing to say: a
+	// gap in one of them is the verdict (skip, or error when it failed)
+	// without running the check.
+	Needs []Part
+	// Run judges the app through a View, which records what it read; see
+	// Audit for what a gap in a part it read does to the verdict.
+	Run func(*View) Outcome
 }
 
-// Inputs lists what the check reads, for documentation: Uses when given,
-// else the parts it requires.
+// Inputs lists what the check reads, for documentation. It is generated
+// from the accessors the check's code calls (see reads_gen.go), so it
+// cannot drift from the code.
 func (c Check) Inputs() []string {
-	if len(c.Uses) > 0 {
-		return c.Uses
-	}
-	out := make([]string, len(c.Reads))
-	for i, p := range c.Reads {
-		out[i] = string(p)
-	}
-	return out
+	return generatedInputs[c.ID]
 }
 
 // Outcome is what a check's Run function returns.
 type Outcome struct {
 	Status      Status
 	Message     string
-	Evidence    []string // names and places, never secret values
-	Remediation string   // the exact command or change, when the status calls for one
+	Evidence    []Evidence // names and places, never secret values
+	Remediation string     // the exact command or change, when the status calls for one
+	// Definite marks a fail or warn that rests on what was seen, so parts
+	// that could not be read cannot undo it (DEBUG=true is on whatever the
+	// slug holds). Any other verdict that read a missing part becomes an
+	// error or a skip.
+	Definite bool
+}
+
+// Evidence is one fact a verdict rests on: text for people and, where
+// known, the place it was found, for SARIF, Markdown and JUnit. It never
+// holds a secret value.
+type Evidence struct {
+	Text      string `json:"text"`
+	File      string `json:"file,omitempty"` // relative to the app root
+	Line      int    `json:"line,omitempty"`
+	ConfigVar string `json:"config_var,omitempty"`
+	Process   string `json:"process,omitempty"` // process type, e.g. web
+}
+
+func (e Evidence) String() string { return e.Text }
+
+// UnmarshalJSON reads evidence as an object or, as reports of schema 1
+// wrote it, a bare string.
+func (e *Evidence) UnmarshalJSON(b []byte) error {
+	var text string
+	if err := json.Unmarshal(b, &text); err == nil {
+		*e = Evidence{Text: text}
+		return nil
+	}
+	type plain Evidence
+	return json.Unmarshal(b, (*plain)(e))
+}
+
+// Texts returns the evidence's text lines.
+func Texts(ev []Evidence) []string {
+	out := make([]string, len(ev))
+	for i, e := range ev {
+		out[i] = e.Text
+	}
+	return out
+}
+
+// Evidence constructors, for the places checks name.
+
+func inFile(file string, line int, format string, a ...any) Evidence {
+	return Evidence{Text: fmt.Sprintf(format, a...), File: file, Line: line}
+}
+
+func ofVar(name, format string, a ...any) Evidence {
+	return Evidence{Text: fmt.Sprintf(format, a...), ConfigVar: name}
+}
+
+// ofProc places evidence at a process's command: its Procfile line when
+// it was read from one.
+func ofProc(p proc, format string, a ...any) Evidence {
+	e := Evidence{Text: fmt.Sprintf(format, a...), Process: p.Type}
+	if p.Line > 0 {
+		e.File, e.Line = "Procfile", p.Line
+	}
+	return e
 }
 
 // Finding is one check's verdict on one app, as reports show it.
 type Finding struct {
-	Check       string   `json:"check"`
-	Status      Status   `json:"status"`
-	Severity    Severity `json:"severity"`
-	Title       string   `json:"title"`
-	Message     string   `json:"message"`
-	Evidence    []string `json:"evidence"`
-	Remediation string   `json:"remediation,omitempty"`
+	Check       string     `json:"check"`
+	Status      Status     `json:"status"`
+	Severity    Severity   `json:"severity"`
+	Title       string     `json:"title"`
+	Message     string     `json:"message"`
+	Evidence    []Evidence `json:"evidence"`
+	Remediation string     `json:"remediation,omitempty"`
 
 	// Suppressed is set when a suppression rule accepts this finding: it is
 	// still shown, but does not trip the gate.
@@ -115,17 +173,38 @@ type Finding struct {
 	Baseline string `json:"baseline,omitempty"`
 }
 
+// UnmarshalJSON reads a finding of a JSON report (a baseline), taking the
+// evidence's places from evidence_detail when the report has them.
+func (f *Finding) UnmarshalJSON(b []byte) error {
+	type plain Finding
+	var doc struct {
+		plain
+		Detail []Evidence `json:"evidence_detail"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return err
+	}
+	*f = Finding(doc.plain)
+	if len(doc.Detail) == len(f.Evidence) && len(doc.Detail) > 0 {
+		f.Evidence = doc.Detail
+	}
+	return nil
+}
+
 // Problem reports whether the finding is something to act on: a fail or a
 // warn. Baselines and suppressions deal in problems.
 func (f Finding) Problem() bool { return f.Status == Fail || f.Status == Warn }
 
 // Result is the audit of one app.
 type Result struct {
-	App      string    `json:"app"`
-	Score    int       `json:"score"`
-	Grade    string    `json:"grade"`
-	Error    string    `json:"error,omitempty"` // set when the app could not be audited at all
-	Findings []Finding `json:"findings"`
+	App   string `json:"app"`
+	Score int    `json:"score"`
+	Grade string `json:"grade"`
+	Error string `json:"error,omitempty"` // set when the app could not be audited at all
+	// Incomplete lists the checks that ended in error: the grade is
+	// not a verdict on the whole app.
+	Incomplete []string  `json:"incomplete,omitempty"`
+	Findings   []Finding `json:"findings"`
 	// Fixed lists the problems the baseline had for this app that are gone.
 	Fixed []Finding `json:"fixed,omitempty"`
 }
@@ -139,9 +218,24 @@ func Skipf(format string, a ...any) Outcome {
 	return Outcome{Status: Skip, Message: fmt.Sprintf(format, a...)}
 }
 
-// With adds evidence lines.
-func (o Outcome) With(evidence ...string) Outcome {
-	o.Evidence = append(o.Evidence, evidence...)
+// With adds evidence lines with no place.
+func (o Outcome) With(lines ...string) Outcome {
+	for _, l := range lines {
+		o.Evidence = append(o.Evidence, Evidence{Text: l})
+	}
+	return o
+}
+
+// WithEv adds evidence.
+func (o Outcome) WithEv(ev ...Evidence) Outcome {
+	o.Evidence = append(o.Evidence, ev...)
+	return o
+}
+
+// Sure marks a fail or warn as Definite: seen, so what could not be read
+// cannot undo it.
+func (o Outcome) Sure() Outcome {
+	o.Definite = true
 	return o
 }
 

@@ -17,16 +17,15 @@ var sessionCookies = Check{
 		"steal it; SameSite=None without Secure is rejected by browsers or sent cross-site.",
 	Remediation: "Leave SESSION_COOKIE_HTTPONLY at its default (true) and set SESSION_COOKIE_SECURE=true " +
 		"and REMEMBER_COOKIE_SECURE=true.",
-	Reads: []Part{PartConfig},
-	Uses:  []string{"config vars SESSION_COOKIE_SECURE, SESSION_COOKIE_HTTPONLY, SESSION_COOKIE_SAMESITE, REMEMBER_COOKIE_SECURE"},
+	Needs: []Part{PartConfig},
 	Run:   runSessionCookies,
 }
 
-func runSessionCookies(s *Snapshot) Outcome {
+func runSessionCookies(v *View) Outcome {
 	names := []string{"SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE", "REMEMBER_COOKIE_SECURE"}
 	var set, fails, fixes []string
 	for _, n := range names {
-		if _, ok := s.configVar(n); ok {
+		if _, ok := v.ConfigVar(n); ok {
 			set = append(set, n)
 		}
 	}
@@ -34,15 +33,15 @@ func runSessionCookies(s *Snapshot) Outcome {
 		return Skipf("no session cookie settings in the config vars (the live probe checks the real cookies)")
 	}
 	for _, n := range []string{"SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "REMEMBER_COOKIE_SECURE"} {
-		if v, ok := s.configVar(n); ok && isFalsy(v) {
+		if val, ok := v.ConfigVar(n); ok && isFalsy(val) {
 			fails = append(fails, n+" is off")
-			fixes = append(fixes, fmt.Sprintf("heroku config:set %s=true %s", n, s.appFlag()))
+			fixes = append(fixes, fmt.Sprintf("heroku config:set %s=true %s", n, v.AppFlag()))
 		}
 	}
-	if v, ok := s.configVar("SESSION_COOKIE_SAMESITE"); ok && strings.EqualFold(strings.TrimSpace(v), "none") {
-		if sec, ok := s.configVar("SESSION_COOKIE_SECURE"); !ok || !isTruthy(sec) {
+	if val, ok := v.ConfigVar("SESSION_COOKIE_SAMESITE"); ok && strings.EqualFold(strings.TrimSpace(val), "none") {
+		if sec, ok := v.ConfigVar("SESSION_COOKIE_SECURE"); !ok || !isTruthy(sec) {
 			fails = append(fails, "SESSION_COOKIE_SAMESITE=None without SESSION_COOKIE_SECURE")
-			fixes = append(fixes, fmt.Sprintf("heroku config:set SESSION_COOKIE_SAMESITE=Lax %s", s.appFlag()))
+			fixes = append(fixes, fmt.Sprintf("heroku config:set SESSION_COOKIE_SAMESITE=Lax %s", v.AppFlag()))
 		}
 	}
 	ev := []string{"config vars set: " + strings.Join(set, ", ")}
@@ -59,12 +58,11 @@ var sqlEcho = Check{
 	Severity:    Medium,
 	Rationale:   "SQLALCHEMY_ECHO logs every SQL statement with its parameters: passwords, tokens and personal data end up in the logs.",
 	Remediation: "heroku config:unset SQLALCHEMY_ECHO -a APP",
-	Reads:       []Part{PartConfig},
-	Uses:        []string{"config var SQLALCHEMY_ECHO"},
-	Run: func(s *Snapshot) Outcome {
-		if v, ok := s.configVar("SQLALCHEMY_ECHO"); ok && (isTruthy(v) || strings.EqualFold(strings.TrimSpace(v), "debug")) {
+	Needs:       []Part{PartConfig},
+	Run: func(v *View) Outcome {
+		if val, ok := v.ConfigVar("SQLALCHEMY_ECHO"); ok && (isTruthy(val) || strings.EqualFold(strings.TrimSpace(val), "debug")) {
 			return Failf("SQLALCHEMY_ECHO is on: SQL and its parameters go to the logs").
-				With("config var SQLALCHEMY_ECHO is truthy").Fix("heroku config:unset SQLALCHEMY_ECHO %s", s.appFlag())
+				WithEv(ofVar("SQLALCHEMY_ECHO", "config var SQLALCHEMY_ECHO is truthy")).Fix("heroku config:unset SQLALCHEMY_ECHO %s", v.AppFlag())
 		}
 		return Passf("SQLALCHEMY_ECHO is off")
 	},
@@ -77,25 +75,25 @@ var logLevel = Check{
 	Severity:    Low,
 	Rationale:   "Debug logging in production floods the 1,500-line log buffer and tends to record request bodies, headers and tokens.",
 	Remediation: "Log at info or above in production: heroku config:set LOG_LEVEL=info -a APP, and drop --log-level debug.",
-	Reads:       []Part{PartConfig},
-	Uses:        []string{"config vars LOG_LEVEL, LOGLEVEL", "gunicorn --log-level from every source"},
+	Needs:       []Part{PartConfig},
 	Run:         runLogLevel,
 }
 
-func runLogLevel(s *Snapshot) Outcome {
-	var found, fixes []string
+func runLogLevel(v *View) Outcome {
+	var found []Evidence
+	var fixes []string
 	for _, n := range []string{"LOG_LEVEL", "LOGLEVEL"} {
-		if v, ok := s.configVar(n); ok && strings.EqualFold(strings.TrimSpace(v), "debug") {
-			found = append(found, "config var "+n+" is debug")
-			fixes = append(fixes, fmt.Sprintf("heroku config:set %s=info %s", n, s.appFlag()))
+		if val, ok := v.ConfigVar(n); ok && strings.EqualFold(strings.TrimSpace(val), "debug") {
+			found = append(found, ofVar(n, "config var %s is debug", n))
+			fixes = append(fixes, fmt.Sprintf("heroku config:set %s=info %s", n, v.AppFlag()))
 		}
 	}
-	if p, a, skip := gunicornWeb(s); skip == nil && strings.EqualFold(a.gun.LogLevel.Raw, "debug") {
-		found = append(found, fmt.Sprintf("%s: gunicorn --log-level debug (from %s)", p.Where, a.gun.LogLevel.Source))
+	if w, g, skip := gunicornWeb(v); skip == nil && strings.EqualFold(v.Setting(w, g.LogLevel).Raw, "debug") {
+		found = append(found, settingEvidence(w.proc, g.LogLevel, "%s: gunicorn --log-level debug (from %s)", w.Where, g.LogLevel.Source))
 		fixes = append(fixes, "set gunicorn's log level to info")
 	}
 	if len(found) > 0 {
-		return Warnf("logging at debug level in production").With(found...).Fix("%s", strings.Join(fixes, "; "))
+		return Warnf("logging at debug level in production").Sure().WithEv(found...).Fix("%s", strings.Join(fixes, "; "))
 	}
 	return Passf("no debug log level set")
 }
@@ -109,26 +107,25 @@ var corsOrigins = Check{
 		"browser; with credentials it hands over the user's session.",
 	Remediation: "List the allowed origins explicitly, e.g. heroku config:set CORS_ORIGINS=https://www.example.com -a APP, " +
 		"and pass origins= to CORS(app).",
-	Reads: []Part{PartConfig},
-	Uses:  []string{"config vars CORS_ORIGINS, CORS_ALLOW_ORIGINS, CORS_ORIGIN_WHITELIST"},
+	Needs: []Part{PartConfig},
 	Run:   runCORSOrigins,
 }
 
-func runCORSOrigins(s *Snapshot) Outcome {
+func runCORSOrigins(v *View) Outcome {
 	for _, n := range []string{"CORS_ORIGINS", "CORS_ALLOW_ORIGINS", "CORS_ORIGIN_WHITELIST"} {
-		v, ok := s.configVar(n)
+		val, ok := v.ConfigVar(n)
 		if !ok {
 			continue
 		}
-		for _, o := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
+		for _, o := range strings.FieldsFunc(val, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
 			if strings.Trim(o, `"'[]`) == "*" {
-				return Failf("%s allows every origin (*)", n).With("config var "+n+" contains *").
-					Fix("heroku config:set %s=https://your.domain %s", n, s.appFlag())
+				return Failf("%s allows every origin (*)", n).Sure().WithEv(ofVar(n, "config var %s contains *", n)).
+					Fix("heroku config:set %s=https://your.domain %s", n, v.AppFlag())
 			}
 		}
 	}
-	if all := s.sourceFindings(pysrc.CORSAll); len(all) > 0 {
-		return Warnf("the code allows CORS from every origin").With(sourceEvidence(all)...).
+	if all := v.Source(pysrc.CORSAll); len(all) > 0 {
+		return Warnf("the code allows CORS from every origin").Sure().WithEv(sourceEvidence(all)...).
 			Fix("pass the allowed origins: CORS(app, origins=[\"https://your.domain\"])")
 	}
 	return Passf("no CORS wildcard in the config vars or the code")
@@ -142,8 +139,7 @@ var secretStrength = Check{
 	Rationale: "Tokens, passwords and API keys copied from an example file or left as a short test value " +
 		"are the first thing an attacker tries.",
 	Remediation: "Replace each flagged value with the real, randomly generated credential: heroku config:set NAME=... -a APP",
-	Reads:       []Part{PartConfig},
-	Uses:        []string{"config vars named *_SECRET, *_TOKEN, *_PASSWORD, *_API_KEY, *_KEY (not public or publishable keys)", "add-ons (their vars are generated)"},
+	Needs:       []Part{PartConfig},
 	Run:         runSecretStrength,
 }
 
@@ -162,15 +158,16 @@ func isSecretName(name string) bool {
 	return secretName.MatchString(n) && !publicKeyName.MatchString(n)
 }
 
-func runSecretStrength(s *Snapshot) Outcome {
+func runSecretStrength(v *View) Outcome {
 	fromAddon := map[string]bool{}
-	for _, a := range s.Addons {
+	for _, a := range v.Addons() {
 		for _, v := range a.ConfigVars {
 			fromAddon[v] = true
 		}
 	}
-	var weak, checked []string
-	for _, name := range sortedKeys(s.ConfigVars) {
+	var weak []Evidence
+	var checked []string
+	for _, name := range sortedKeys(v.ConfigVars()) {
 		switch name {
 		case "SECRET_KEY", "FLASK_SECRET_KEY", "JWT_SECRET_KEY":
 			continue // the secret-key check
@@ -179,16 +176,16 @@ func runSecretStrength(s *Snapshot) Outcome {
 			continue
 		}
 		checked = append(checked, name)
-		if why := valueWeakness(s.ConfigVars[name], minSecretLen); why != "" {
-			weak = append(weak, fmt.Sprintf("config var %s: %s", name, why))
+		if why := valueWeakness(v.ConfigVars()[name], minSecretLen); why != "" {
+			weak = append(weak, ofVar(name, "config var %s: %s", name, why))
 		}
 	}
 	if len(checked) == 0 {
 		return Skipf("no other secret-like config vars")
 	}
 	if len(weak) > 0 {
-		return Failf("%d secret-like config var(s) hold weak or placeholder values", len(weak)).With(weak...).
-			Fix("set each to the real credential: heroku config:set NAME=... %s", s.appFlag())
+		return Failf("%d secret-like config var(s) hold weak or placeholder values", len(weak)).WithEv(weak...).
+			Fix("set each to the real credential: heroku config:set NAME=... %s", v.AppFlag())
 	}
 	return Passf("%d secret-like config var(s) look like real credentials", len(checked)).With(strings.Join(checked, ", "))
 }
@@ -201,8 +198,7 @@ var uploadsStorage = Check{
 	Rationale: "A dyno's filesystem is ephemeral: files written there vanish at the next restart or deploy " +
 		"(at least daily) and are not shared between dynos.",
 	Remediation: "Store uploads in object storage (S3, Bucketeer, Cloudinary) instead of UPLOAD_FOLDER on the dyno.",
-	Reads:       []Part{PartConfig},
-	Uses:        []string{"config vars UPLOAD_FOLDER, UPLOAD_DIR and object storage vars", "add-ons"},
+	Needs:       []Part{PartConfig},
 	Run:         runUploadsStorage,
 }
 
@@ -210,28 +206,28 @@ var objectStorageVar = regexp.MustCompile(`^(AWS_STORAGE_BUCKET_NAME|S3_BUCKET.*
 
 var objectStorageAddons = []string{"bucketeer", "cloudinary", "cloudcube", "hdrive", "filestack"}
 
-func runUploadsStorage(s *Snapshot) Outcome {
+func runUploadsStorage(v *View) Outcome {
 	var local []string
 	for _, n := range []string{"UPLOAD_FOLDER", "UPLOAD_DIR", "UPLOADS_FOLDER", "UPLOAD_PATH"} {
-		v, ok := s.configVar(n)
-		if ok && v != "" && !strings.Contains(v, "://") {
+		val, ok := v.ConfigVar(n)
+		if ok && val != "" && !strings.Contains(val, "://") {
 			local = append(local, n)
 		}
 	}
 	if len(local) == 0 {
 		return Skipf("no upload folder configured")
 	}
-	for n := range s.ConfigVars {
+	for n := range v.ConfigVars() {
 		if objectStorageVar.MatchString(n) {
-			return Passf("uploads folder set, and object storage is configured").With("config var " + n)
+			return Passf("uploads folder set, and object storage is configured").WithEv(ofVar(n, "config var %s", n))
 		}
 	}
-	for _, a := range s.Addons {
+	for _, a := range v.Addons() {
 		if containsString(objectStorageAddons, a.Service) {
 			return Passf("uploads folder set, and object storage is configured").With("add-on " + a.Service)
 		}
 	}
 	return Warnf("%s points at the dyno's ephemeral filesystem and no object storage is configured", strings.Join(local, ", ")).
-		With("config var "+strings.Join(local, ", ")+" is a local path").
-		Fix("store uploads in S3 or a storage add-on, e.g. heroku addons:create bucketeer %s", s.appFlag())
+		WithEv(ofVar(local[0], "config var %s is a local path", strings.Join(local, ", "))).
+		Fix("store uploads in S3 or a storage add-on, e.g. heroku addons:create bucketeer %s", v.AppFlag())
 }

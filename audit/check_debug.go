@@ -2,9 +2,12 @@ package audit
 
 import (
 	"fmt"
+	"path"
 	"strings"
 
 	"github.com/herokuaudit/herokuaudit/audit/gunicorn"
+	"github.com/herokuaudit/herokuaudit/audit/procfile"
+	"github.com/herokuaudit/herokuaudit/audit/pysrc"
 )
 
 var debugMode = Check{
@@ -16,81 +19,127 @@ var debugMode = Check{
 		"who reaches an error page, and gunicorn's --reload shows full tracebacks to any client.",
 	Remediation: "Unset DEBUG and FLASK_DEBUG (or set them to false), drop FLASK_ENV=development, and " +
 		"remove --debug / --reload from the web command.",
-	Reads: []Part{PartConfig},
-	Uses:  []string{"config vars", "web command", "GUNICORN_CMD_ARGS", "gunicorn config file"},
+	Needs: []Part{PartConfig},
 	Run:   runDebugMode,
 }
 
-func runDebugMode(s *Snapshot) Outcome {
-	var fails, warns, evidence []string
+func runDebugMode(v *View) Outcome {
+	var fails, warns []string
+	var evidence []Evidence
 	fix := []string{}
 	for _, name := range []string{"DEBUG", "FLASK_DEBUG"} {
-		v, ok := s.configVar(name)
+		val, ok := v.ConfigVar(name)
 		switch {
 		case !ok:
-		case isTruthy(v):
+		case isTruthy(val):
 			fails = append(fails, name+" is on")
-			evidence = append(evidence, fmt.Sprintf("config var %s is truthy", name))
-			fix = append(fix, fmt.Sprintf("heroku config:unset %s %s", name, s.appFlag()))
-		case !isFalsy(v):
+			evidence = append(evidence, ofVar(name, "config var %s is truthy", name))
+			fix = append(fix, fmt.Sprintf("heroku config:unset %s %s", name, v.AppFlag()))
+		case !isFalsy(val):
 			warns = append(warns, name)
-			evidence = append(evidence, fmt.Sprintf("config var %s is set to a value that is neither true nor false (%s)", name, describeLength(v)))
+			evidence = append(evidence, ofVar(name, "config var %s is set to a value that is neither true nor false (%s)", name, describeLength(val)))
 		}
 	}
-	if v, ok := s.configVar("FLASK_ENV"); ok && strings.EqualFold(strings.TrimSpace(v), "development") {
+	if val, ok := v.ConfigVar("FLASK_ENV"); ok && strings.EqualFold(strings.TrimSpace(val), "development") {
 		fails = append(fails, "FLASK_ENV=development")
-		evidence = append(evidence, "config var FLASK_ENV is development (turns on the debugger in Flask < 2.3)")
-		fix = append(fix, fmt.Sprintf("heroku config:unset FLASK_ENV %s", s.appFlag()))
+		evidence = append(evidence, ofVar("FLASK_ENV", "config var FLASK_ENV is development (turns on the debugger in Flask < 2.3)"))
+		fix = append(fix, fmt.Sprintf("heroku config:unset FLASK_ENV %s", v.AppFlag()))
 	}
-	if w, ok := s.webCommand(); ok {
-		for _, d := range debugSwitches(s, w) {
-			fails = append(fails, d.what)
-			evidence = append(evidence, d.where)
-			fix = append(fix, d.fix)
+	if w, ok := v.Web(); ok {
+		if w.cmd.err != nil {
+			if len(fails) == 0 {
+				return Outcome{Status: Error, Message: fmt.Sprintf("could not audit: the web command cannot be understood: %v", w.cmd.err)}
+			}
+		} else {
+			for _, d := range debugSwitches(v, w) {
+				fails = append(fails, d.what)
+				evidence = append(evidence, d.where)
+				fix = append(fix, d.fix)
+			}
 		}
 	}
 	switch {
 	case len(fails) > 0:
-		o := Failf("debug mode is on: %s", strings.Join(fails, ", ")).With(evidence...)
-		return o.Fix("%s", strings.Join(fix, "; "))
+		o := Failf("debug mode is on: %s", strings.Join(fails, ", ")).WithEv(evidence...)
+		return o.Fix("%s", strings.Join(fix, "; ")).Sure()
 	case len(warns) > 0:
 		return Warnf("%s set to an unrecognised value; is debug mode on?", strings.Join(warns, " and ")).
-			With(evidence...).Fix("set %s to false, or unset it", strings.Join(warns, " and "))
+			WithEv(evidence...).Fix("set %s to false, or unset it", strings.Join(warns, " and ")).Sure()
 	}
-	return Passf("DEBUG and FLASK_DEBUG are off and no debug flags in the web command").With(evidence...)
+	return Passf("DEBUG and FLASK_DEBUG are off and no debug flags in the web command").WithEv(evidence...)
 }
 
-type debugSwitch struct{ what, where, fix string }
+type debugSwitch struct {
+	what  string
+	where Evidence
+	fix   string
+}
 
-// debugSwitches finds debug switches in a process command: the Flask CLI's
-// --debug/--debugger, and gunicorn's --reload from whichever of its sources
-// set it (command line, GUNICORN_CMD_ARGS, config file).
-func debugSwitches(s *Snapshot, w *webCommand) []debugSwitch {
-	p, a := w.proc, w.gun
-	if a.err != nil {
-		return nil
-	}
+// debugEnv are assignments in a command that turn Flask's debugger on.
+var debugEnv = []string{"FLASK_DEBUG", "DEBUG"}
+
+// debugSwitches finds what turns debug mode on in the web command: an
+// inline FLASK_DEBUG=1, the Flask CLI's --debug, --reload of an ASGI
+// server, gunicorn's reload from whichever of its sources set it, and
+// app.run(debug=True) in the script `python app.py` runs.
+func debugSwitches(v *View, w *webCommand) []debugSwitch {
+	p, inv := w.proc, w.cmd.inv
 	var out []debugSwitch
-	if a.server.Name == "flask run" {
-		for _, w := range a.inv.Argv {
-			if w == "--debug" || w == "--debugger" {
-				out = append(out, debugSwitch{"flask run " + w, p.Where + ": flask run " + w,
-					fmt.Sprintf("serve %s with gunicorn instead of flask run", p.Type)})
+	add := func(what, fix string) {
+		out = append(out, debugSwitch{what, ofProc(p, "%s: %s", p.Where, what), fix})
+	}
+	for _, name := range debugEnv {
+		if val, ok := inv.Env[name]; ok && isTruthy(val) {
+			add(name+"="+strings.TrimSpace(val)+" in the command", fmt.Sprintf("remove %s=... from the %s command (%s)", name, p.Type, p.Where))
+		}
+	}
+	if val, ok := inv.Env["FLASK_ENV"]; ok && strings.EqualFold(strings.TrimSpace(val), "development") {
+		add("FLASK_ENV=development in the command", fmt.Sprintf("remove FLASK_ENV=development from the %s command (%s)", p.Type, p.Where))
+	}
+	srv := w.cmd.server
+	switch srv.Name {
+	case "flask run", "python -m flask run":
+		for _, a := range inv.Argv {
+			if a == "--debug" || a == "--debugger" || a == "--reload" {
+				add("flask run "+a, fmt.Sprintf("serve %s with gunicorn instead of flask run", p.Type))
+			}
+		}
+	case "uvicorn", "hypercorn", "granian", "daphne":
+		if procfile.HasFlag(inv.Argv, "--reload") {
+			add(srv.Name+" --reload", fmt.Sprintf("remove --reload from the %s command (%s)", p.Type, p.Where))
+		}
+		if srv.Name == "hypercorn" && procfile.HasFlag(inv.Argv, "--debug") {
+			add("hypercorn --debug", fmt.Sprintf("remove --debug from the %s command (%s)", p.Type, p.Where))
+		}
+	}
+	if script, ok := strings.CutPrefix(srv.Name, "python "); ok && srv.Dev {
+		// the script's __main__ block is what runs on the dyno
+		file := path.Clean(path.Join(w.cmd.inv.Dir, script))
+		for _, f := range v.Source(pysrc.DebugRun) {
+			if f.File == file && f.Scope == "__main__" {
+				out = append(out, debugSwitch{
+					what:  "app.run(debug=True) in " + file + ", which the web command runs",
+					where: inFile(f.File, f.Line, "%s:%d: %s, run by %s: the Werkzeug debugger is on a public dyno", f.File, f.Line, f.Detail, p.Where),
+					fix:   fmt.Sprintf("serve %s with gunicorn (web: gunicorn MODULE:app) and drop debug=True", p.Type),
+				})
 			}
 		}
 	}
-	if a.gun != nil && a.gun.Reload.Raw == "true" {
-		src := a.gun.Reload.Source
-		d := debugSwitch{what: "gunicorn --reload", where: fmt.Sprintf("%s: gunicorn reload from %s", p.Where, src)}
-		switch {
-		case src == gunicorn.Source("GUNICORN_CMD_ARGS"):
-			d.fix = fmt.Sprintf("heroku config:set GUNICORN_CMD_ARGS='...' %s without --reload", s.appFlag())
-		case strings.HasPrefix(string(src), "config file"):
-			d.fix = fmt.Sprintf("remove reload = True from %s", a.gun.ConfigFile)
-		default:
-			d.fix = fmt.Sprintf("remove --reload from the %s command (%s)", p.Type, p.Where)
+	if g := w.gun.gun; g != nil {
+		reload := v.Setting(w, g.Reload)
+		if reload.Raw == "true" {
+			src := reload.Source
+			d := debugSwitch{what: "gunicorn --reload", where: settingEvidence(p, reload, "%s: gunicorn reload from %s", p.Where, src)}
+			switch {
+			case src == gunicorn.Source("GUNICORN_CMD_ARGS"):
+				d.fix = fmt.Sprintf("heroku config:set GUNICORN_CMD_ARGS='...' %s without --reload", v.AppFlag())
+			case strings.HasPrefix(string(src), "config file"):
+				d.fix = fmt.Sprintf("remove reload = True from %s", g.ConfigFile)
+			default:
+				d.fix = fmt.Sprintf("remove --reload from the %s command (%s)", p.Type, p.Where)
+			}
+			out = append(out, d)
 		}
-		out = append(out, d)
 	}
 	return out
 }

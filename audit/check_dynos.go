@@ -3,6 +3,8 @@ package audit
 import (
 	"fmt"
 	"strings"
+
+	"github.com/herokuaudit/herokuaudit/audit/gunicorn"
 )
 
 var gunicornTimeout = Check{
@@ -13,49 +15,74 @@ var gunicornTimeout = Check{
 	Rationale: "Heroku's router gives up on a request after 30 s (H12). A gunicorn timeout at or above that " +
 		"keeps a worker busy on a request nobody waits for; 0 disables the timeout altogether.",
 	Remediation: "Set a timeout of 10-20 s: --timeout 20 in the Procfile, or timeout = 20 in the gunicorn config.",
-	Uses:        []string{"web command", "GUNICORN_CMD_ARGS", "gunicorn config file"},
 	Run:         runGunicornTimeout,
 }
 
-func runGunicornTimeout(s *Snapshot) Outcome {
-	p, a, skip := gunicornWeb(s)
+func runGunicornTimeout(v *View) Outcome {
+	w, g, skip := gunicornWeb(v)
 	if skip != nil {
 		return *skip
 	}
-	t := a.gun.Timeout
-	ev := fmt.Sprintf("%s: timeout %s (from %s)", p.Where, t.Raw, t.Source)
+	p := w.proc
+	t := v.Setting(w, g.Timeout)
+	ev := settingEvidence(p, t, "%s: timeout %s (from %s)", p.Where, t.Raw, t.Source)
 	n, ok := t.Int()
+	// a timeout written in the command or a config file is a problem in the
+	// code, whatever a config var might override
+	written := t.Source == gunicorn.SourceCommandLine || strings.HasPrefix(string(t.Source), "config file")
+	sure := func(o Outcome) Outcome {
+		if written {
+			return o.Sure()
+		}
+		return o
+	}
 	switch {
 	case !ok:
-		return Warnf("could not work out gunicorn's timeout (%s)", t.Raw).With(ev).Fix("set --timeout 20 explicitly")
+		return Warnf("could not work out gunicorn's timeout (%s)", t.Raw).WithEv(ev).Fix("set --timeout 20 explicitly")
 	case n == 0:
-		return Warnf("gunicorn's timeout is disabled (0): a stuck request holds a worker forever").With(ev).
-			Fix("add --timeout 20 to the %s command", p.Type)
+		return sure(Warnf("gunicorn's timeout is disabled (0): a stuck request holds a worker forever").WithEv(ev).
+			Fix("add --timeout 20 to the %s command", p.Type))
 	case n >= 30:
-		return Warnf("gunicorn's timeout is %d s, at or above the router's 30 s", n).With(ev).
-			Fix("add --timeout 20 to the %s command (or timeout = 20 in the config file)", p.Type)
+		return sure(Warnf("gunicorn's timeout is %d s, at or above the router's 30 s", n).WithEv(ev).
+			Fix("add --timeout 20 to the %s command (or timeout = 20 in the config file)", p.Type))
 	}
-	return Passf("gunicorn's timeout is %d s", n).With(ev)
+	return Passf("gunicorn's timeout is %d s", n).WithEv(ev)
+}
+
+// settingEvidence places evidence about a gunicorn setting: at its
+// config-file line when it came from one, else at the process command.
+func settingEvidence(p proc, val gunicornValue, format string, a ...any) Evidence {
+	if cf, ok := strings.CutPrefix(string(val.Source), "config file "); ok && val.Line > 0 {
+		return inFile(cf, val.Line, format, a...)
+	}
+	return ofProc(p, format, a...)
 }
 
 // gunicornWeb returns the web process and its gunicorn settings, or the
 // verdict for an app whose web process is not gunicorn.
-func gunicornWeb(s *Snapshot) (proc, analysis, *Outcome) {
-	w, ok := s.webCommand()
+// gunicornWeb returns the web command and gunicorn's effective settings,
+// or the verdict when web does not run gunicorn. Read each setting through
+// View.Setting, which records what the value rests on.
+func gunicornWeb(v *View) (*webCommand, *gunicorn.Effective, *Outcome) {
+	w, ok := v.Web()
 	if !ok {
-		o := noWebProcess(s)
-		return proc{}, analysis{}, &o
+		o := noWebProcess()
+		return nil, nil, &o
 	}
 	a := w.gun
 	switch {
+	case w.cmd.err != nil:
+		o := Outcome{Status: Error, Message: fmt.Sprintf("could not audit: the web command cannot be understood: %v", w.cmd.err)}
+		return nil, nil, &o
 	case a.err != nil:
-		o := Skipf("web command not understood: %v", a.err)
-		return proc{}, analysis{}, &o
+		// gunicorn exits at start: no setting of it is ever in effect
+		o := Skipf("gunicorn would refuse the web command, so it never runs with any settings: %v", a.err)
+		return nil, nil, &o
 	case a.gun == nil:
 		o := Skipf("web does not run gunicorn")
-		return proc{}, analysis{}, &o
+		return nil, nil, &o
 	}
-	return w.proc, a, nil
+	return w, a.gun, nil
 }
 
 var accessLogs = Check{
@@ -66,25 +93,25 @@ var accessLogs = Check{
 	Rationale: "Without access logs there is no record of who requested what when investigating an incident. " +
 		"The Python buildpack turns them on only when the app leaves GUNICORN_CMD_ARGS unset.",
 	Remediation: "Add --access-logfile - to the gunicorn command (or accesslog = \"-\" in its config).",
-	Uses:        []string{"web command", "GUNICORN_CMD_ARGS", "gunicorn config file", "buildpacks"},
-	Run: func(s *Snapshot) Outcome {
-		p, a, skip := gunicornWeb(s)
+	Run: func(v *View) Outcome {
+		w, g, skip := gunicornWeb(v)
 		if skip != nil {
 			return *skip
 		}
-		v := a.gun.AccessLogfile
-		if v.Raw == "" || v.Raw == "None" {
+		p := w.proc
+		logfile := v.Setting(w, g.AccessLogfile)
+		if logfile.Raw == "" || logfile.Raw == "None" {
 			msg := "gunicorn writes no access log"
-			if _, set := s.ConfigVars["GUNICORN_CMD_ARGS"]; set && s.hasPythonBuildpack() {
+			if _, set := v.ConfigVar("GUNICORN_CMD_ARGS"); set && v.HasPythonBuildpack() {
 				msg += " (GUNICORN_CMD_ARGS is set, so the buildpack's --access-logfile - default does not apply)"
 			}
-			return Warnf("%s", msg).With(p.Where).Fix("add --access-logfile - to the %s command", p.Type)
+			return Warnf("%s", msg).WithEv(ofProc(p, "%s", p.Where)).Fix("add --access-logfile - to the %s command", p.Type)
 		}
-		src := string(v.Source)
-		if _, set := s.ConfigVars["GUNICORN_CMD_ARGS"]; v.Source == "GUNICORN_CMD_ARGS" && !set {
+		src := string(logfile.Source)
+		if _, set := v.ConfigVar("GUNICORN_CMD_ARGS"); logfile.Source == "GUNICORN_CMD_ARGS" && !set {
 			src = "the Python buildpack's GUNICORN_CMD_ARGS default"
 		}
-		return Passf("gunicorn writes access logs to %s (from %s)", accessTarget(v.Raw), src)
+		return Passf("gunicorn writes access logs to %s (from %s)", accessTarget(logfile.Raw), src)
 	},
 }
 
@@ -96,18 +123,17 @@ var dynoTier = Check{
 	Rationale: "Eco dynos sleep after 30 minutes without traffic: the next visitor waits for a cold start, " +
 		"and scheduled work stops.",
 	Remediation: "heroku ps:type web=basic -a APP (or standard-1x for production)",
-	Reads:       []Part{PartFormation},
-	Uses:        []string{"formation", "pipeline stage"},
-	Run: func(s *Snapshot) Outcome {
-		p, ok := s.Process("web")
+	Needs:       []Part{PartFormation},
+	Run: func(v *View) Outcome {
+		p, ok := v.Process("web")
 		if !ok {
 			return Skipf("no web process")
 		}
 		ev := fmt.Sprintf("web: %d × %s", p.Quantity, p.Size)
 		d, known := lookupDynoSize(p.Size)
 		if known && d.Sleeps {
-			fix := fmt.Sprintf("heroku ps:type web=standard-1x %s", s.appFlag())
-			if s.App.Stage == "production" {
+			fix := fmt.Sprintf("heroku ps:type web=standard-1x %s", v.AppFlag())
+			if v.App().Stage == "production" {
 				return Failf("the production app's web runs on %s dynos, which sleep", d.Name).With(ev).Fix("%s", fix)
 			}
 			return Warnf("web runs on %s dynos, which sleep after 30 minutes idle", d.Name).With(ev).Fix("%s", fix)
@@ -124,10 +150,9 @@ var webRedundancy = Check{
 	Rationale: "A single web dyno means downtime whenever it restarts: deploys, config changes and the daily " +
 		"dyno cycling.",
 	Remediation: "heroku ps:scale web=2 -a APP",
-	Reads:       []Part{PartFormation},
-	Uses:        []string{"formation"},
-	Run: func(s *Snapshot) Outcome {
-		p, ok := s.Process("web")
+	Needs:       []Part{PartFormation},
+	Run: func(v *View) Outcome {
+		p, ok := v.Process("web")
 		switch {
 		case !ok:
 			return Skipf("no web process")
@@ -135,7 +160,7 @@ var webRedundancy = Check{
 			return Skipf("web is scaled to 0")
 		case p.Quantity == 1:
 			return Warnf("a single web dyno: the app is down while it restarts").With("web: 1 × "+p.Size).
-				Fix("heroku ps:scale web=2 %s", s.appFlag())
+				Fix("heroku ps:scale web=2 %s", v.AppFlag())
 		}
 		return Passf("%d web dynos", p.Quantity).With(fmt.Sprintf("web: %d × %s", p.Quantity, p.Size))
 	},
@@ -148,23 +173,22 @@ var crashedDynos = Check{
 	Severity:    Medium,
 	Rationale:   "A crashed dyno serves nothing; Heroku restarts it with growing back-off, so crashes are often a boot loop.",
 	Remediation: "heroku logs --tail -a APP to find the cause, then heroku ps:restart -a APP",
-	Reads:       []Part{PartDynos},
-	Uses:        []string{"dynos"},
-	Run: func(s *Snapshot) Outcome {
+	Needs:       []Part{PartDynos},
+	Run: func(v *View) Outcome {
 		var crashed []string
-		for _, d := range s.Dynos {
+		for _, d := range v.Dynos() {
 			if strings.EqualFold(d.State, "crashed") {
 				crashed = append(crashed, d.Name)
 			}
 		}
 		if len(crashed) > 0 {
 			return Warnf("%d dyno(s) crashed: %s", len(crashed), strings.Join(crashed, ", ")).With(crashed...).
-				Fix("heroku logs --tail %s to find out why, then heroku ps:restart %s", s.appFlag(), s.appFlag())
+				Fix("heroku logs --tail %s to find out why, then heroku ps:restart %s", v.AppFlag(), v.AppFlag())
 		}
-		if len(s.Dynos) == 0 {
+		if len(v.Dynos()) == 0 {
 			return Skipf("no dynos running")
 		}
-		return Passf("%d dyno(s), none crashed", len(s.Dynos))
+		return Passf("%d dyno(s), none crashed", len(v.Dynos()))
 	},
 }
 

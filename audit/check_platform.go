@@ -14,8 +14,7 @@ var stack = Check{
 	Rationale: "An end-of-life stack gets no security updates to its OS packages, and Heroku rejects builds " +
 		"on it.",
 	Remediation: "heroku stack:set heroku-24 -a APP, then deploy and test.",
-	Reads:       []Part{PartApp},
-	Uses:        []string{"app stack and build stack"},
+	Needs:       []Part{PartApp},
 	Run:         runStack,
 }
 
@@ -26,21 +25,21 @@ var stackStatus = map[string]string{
 	"heroku-22": "deprecated", "heroku-24": "supported", "heroku-26": "supported",
 }
 
-func runStack(s *Snapshot) Outcome {
-	if s.App.Generation == "fir" {
+func runStack(v *View) Outcome {
+	if v.App().Generation == "fir" {
 		return Skipf("Fir-generation apps build on Cloud Native Buildpacks base images, not a stack")
 	}
-	st := strings.ToLower(s.App.Stack)
+	st := strings.ToLower(v.App().Stack)
 	if st == "" {
 		return Skipf("the app reports no stack")
 	}
 	ev := []string{"stack " + st}
 	note := ""
-	if b := strings.ToLower(s.App.BuildStack); b != "" && b != st {
+	if b := strings.ToLower(v.App().BuildStack); b != "" && b != st {
 		ev = append(ev, "build stack "+b)
 		note = fmt.Sprintf(" (the next build uses %s)", b)
 	}
-	fix := fmt.Sprintf("heroku stack:set heroku-24 %s, then deploy", s.appFlag())
+	fix := fmt.Sprintf("heroku stack:set heroku-24 %s, then deploy", v.AppFlag())
 	switch stackStatus[st] {
 	case "eol":
 		return Failf("%s is end of life: no security updates, builds rejected%s", st, note).With(ev...).Fix("%s", fix)
@@ -61,16 +60,15 @@ var postgresPlan = Check{
 	Rationale: "Essential-tier (and legacy hobby, mini, basic) Postgres plans have no rollback, no high " +
 		"availability and row limits: one bad migration loses data for good.",
 	Remediation: "heroku addons:upgrade DATABASE heroku-postgresql:standard-0 -a APP",
-	Reads:       []Part{PartAddons},
-	Uses:        []string{"add-ons", "pipeline stage"},
+	Needs:       []Part{PartAddons},
 	Run:         runPostgresPlan,
 }
 
 var smallPostgresPlans = []string{"essential-", "hobby-", "mini", "basic", "dev"}
 
-func runPostgresPlan(s *Snapshot) Outcome {
+func runPostgresPlan(v *View) Outcome {
 	var pg []Addon
-	for _, a := range s.Addons {
+	for _, a := range v.Addons() {
 		if a.Service == "heroku-postgresql" {
 			pg = append(pg, a)
 		}
@@ -78,9 +76,9 @@ func runPostgresPlan(s *Snapshot) Outcome {
 	if len(pg) == 0 {
 		return Skipf("no Heroku Postgres add-on")
 	}
-	switch s.App.Stage {
+	switch v.App().Stage {
 	case "development", "review", "test", "staging":
-		return Skipf("the app is in the %s stage, not production", s.App.Stage)
+		return Skipf("the app is in the %s stage, not production", v.App().Stage)
 	}
 	var small, ev []string
 	for _, a := range pg {
@@ -95,7 +93,7 @@ func runPostgresPlan(s *Snapshot) Outcome {
 	}
 	if len(small) > 0 {
 		return Warnf("Postgres on a plan without rollback or HA: %s", strings.Join(small, ", ")).With(ev...).
-			Fix("heroku addons:upgrade %s heroku-postgresql:standard-0 %s", small[0], s.appFlag())
+			Fix("heroku addons:upgrade %s heroku-postgresql:standard-0 %s", small[0], v.AppFlag())
 	}
 	return Passf("Postgres plans have rollback").With(ev...)
 }
@@ -108,17 +106,16 @@ var tlsCustomDomains = Check{
 	Rationale: "A custom domain without a certificate serves no HTTPS (or a name mismatch); a failing ACM " +
 		"order or an expiring certificate takes HTTPS down when it lapses.",
 	Remediation: "heroku certs:auto:enable -a APP (Automated Certificate Management), or upload a certificate with heroku certs:add.",
-	Reads:       []Part{PartApp, PartDomains},
-	Uses:        []string{"app (acm)", "domains", "SNI endpoints"},
+	Needs:       []Part{PartApp, PartDomains},
 	Run:         runTLSCustomDomains,
 }
 
 // certWarnDays is how close to expiry an uploaded certificate warns.
 const certWarnDays = 30
 
-func runTLSCustomDomains(s *Snapshot) Outcome {
+func runTLSCustomDomains(v *View) Outcome {
 	var custom []Domain
-	for _, d := range s.Domains {
+	for _, d := range v.Domains() {
 		if d.Kind == "custom" {
 			custom = append(custom, d)
 		}
@@ -130,19 +127,19 @@ func runTLSCustomDomains(s *Snapshot) Outcome {
 	for _, d := range custom {
 		acmStatus := strings.ToLower(d.ACMStatus)
 		switch {
-		case d.SNIEndpoint == "" && !s.App.ACM:
+		case d.SNIEndpoint == "" && !v.App().ACM:
 			fails = append(fails, d.Hostname)
 			ev = append(ev, d.Hostname+": no ACM and no SNI endpoint")
-		case s.App.ACM && strings.Contains(acmStatus, "fail"):
+		case v.App().ACM && strings.Contains(acmStatus, "fail"):
 			warns = append(warns, d.Hostname+" ACM "+acmStatus)
 			ev = append(ev, fmt.Sprintf("%s: ACM status %s %s", d.Hostname, acmStatus, d.ACMStatusReason))
 		}
 	}
-	for _, c := range s.Certs {
-		if c.ExpiresAt.IsZero() || s.Taken.IsZero() {
+	for _, c := range v.Certs() {
+		if c.ExpiresAt.IsZero() || v.Taken().IsZero() {
 			continue
 		}
-		left := c.ExpiresAt.Sub(s.Taken)
+		left := c.ExpiresAt.Sub(v.Taken())
 		switch {
 		case left < 0:
 			fails = append(fails, "certificate "+c.Name+" expired")
@@ -155,10 +152,10 @@ func runTLSCustomDomains(s *Snapshot) Outcome {
 	switch {
 	case len(fails) > 0:
 		return Failf("no valid certificate for %s", strings.Join(fails, ", ")).With(ev...).
-			Fix("heroku certs:auto:enable %s", s.appFlag())
+			Fix("heroku certs:auto:enable %s", v.AppFlag())
 	case len(warns) > 0:
 		return Warnf("%s", strings.Join(warns, "; ")).With(ev...).
-			Fix("heroku certs:auto %s shows why; renew or re-enable with heroku certs:auto:refresh %s", s.appFlag(), s.appFlag())
+			Fix("heroku certs:auto %s shows why; renew or re-enable with heroku certs:auto:refresh %s", v.AppFlag(), v.AppFlag())
 	}
 	return Passf("%d custom domain(s) covered by certificates", len(custom))
 }
@@ -170,31 +167,24 @@ var logDrain = Check{
 	Severity:    Low,
 	Rationale:   "Heroku keeps only the last 1,500 log lines: without a drain or a logging add-on, the evidence of an incident is gone within minutes.",
 	Remediation: "Add a logging add-on (e.g. heroku addons:create papertrail -a APP) or a log drain (heroku drains:add URL -a APP).",
-	Reads:       []Part{PartAddons},
-	Uses:        []string{"log drains", "add-ons"},
+	Needs:       []Part{PartAddons},
 	Run:         runLogDrain,
 }
 
 var loggingAddons = []string{"papertrail", "logdna", "mezmo", "sumologic", "loggly", "solarwinds", "coralogix",
 	"logentries", "sematext-logsene", "logtail", "betterstack", "timber-logging", "bonsai-logs", "datadog", "newrelic"}
 
-func runLogDrain(s *Snapshot) Outcome {
-	for _, a := range s.Addons {
+func runLogDrain(v *View) Outcome {
+	for _, a := range v.Addons() {
 		if containsString(loggingAddons, a.Service) {
 			return Passf("logs go to the %s add-on", a.Service).With("add-on " + a.Name)
 		}
 	}
-	if g, ok := s.Gaps[PartLogDrains]; ok {
-		if g.Failed {
-			return Outcome{Status: Error, Message: "log drains unavailable: " + g.Reason}
-		}
-		return Skipf("%s", g.Reason)
-	}
-	if s.LogDrains > 0 {
-		return Passf("%d log drain(s) configured", s.LogDrains)
+	if v.LogDrains() > 0 {
+		return Passf("%d log drain(s) configured", v.LogDrains())
 	}
 	return Warnf("no log drain and no logging add-on: Heroku keeps only the last 1,500 lines").
-		Fix("heroku addons:create papertrail %s (or heroku drains:add URL %s)", s.appFlag(), s.appFlag())
+		Fix("heroku addons:create papertrail %s (or heroku drains:add URL %s)", v.AppFlag(), v.AppFlag())
 }
 
 var edgeProtection = Check{
@@ -206,15 +196,14 @@ var edgeProtection = Check{
 		"stuffing, layer-7 floods. Heroku offers the Expedited WAF add-on for IP, user-agent, country and " +
 		"proxy blocking and DDoS challenges.",
 	Remediation: "heroku addons:create expeditedwaf -a APP",
-	Reads:       []Part{PartAddons},
-	Uses:        []string{"add-ons"},
-	Run: func(s *Snapshot) Outcome {
-		for _, a := range s.Addons {
+	Needs:       []Part{PartAddons},
+	Run: func(v *View) Outcome {
+		for _, a := range v.Addons() {
 			if a.Service == "expeditedwaf" {
 				return Passf("the Expedited WAF add-on filters traffic").With("add-on " + a.Name)
 			}
 		}
 		return Warnf("no WAF add-on: abusive traffic reaches the dynos unfiltered").
-			Fix("heroku addons:create expeditedwaf %s", s.appFlag())
+			Fix("heroku addons:create expeditedwaf %s", v.AppFlag())
 	},
 }

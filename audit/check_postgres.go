@@ -18,8 +18,7 @@ var postgresSSL = Check{
 		"never try TLS (disable), exposing credentials and data on the network.",
 	Remediation: "Require TLS in code, e.g. SQLALCHEMY_ENGINE_OPTIONS = {\"connect_args\": {\"sslmode\": \"require\"}}, " +
 		"or set PGSSLMODE=require; Heroku rotates DATABASE_URL, so don't edit it.",
-	Reads: []Part{PartConfig},
-	Uses:  []string{"config vars (DATABASE_URL, HEROKU_POSTGRESQL_*_URL, any postgres:// value, PGSSLMODE)", "add-ons", "Python sources"},
+	Needs: []Part{PartConfig},
 	Run:   runPostgresSSL,
 }
 
@@ -36,9 +35,9 @@ type pgURL struct {
 	Heroku  bool
 }
 
-func postgresURLs(s *Snapshot) []pgURL {
+func postgresURLs(v *View) []pgURL {
 	attached := map[string]bool{}
-	for _, a := range s.Addons {
+	for _, a := range v.Addons() {
 		if a.Service == "heroku-postgresql" {
 			for _, v := range a.ConfigVars {
 				attached[v] = true
@@ -46,8 +45,8 @@ func postgresURLs(s *Snapshot) []pgURL {
 		}
 	}
 	var out []pgURL
-	for _, name := range sortedKeys(s.ConfigVars) {
-		v := strings.TrimSpace(s.ConfigVars[name])
+	for _, name := range sortedKeys(v.ConfigVars()) {
+		v := strings.TrimSpace(v.ConfigVars()[name])
 		if !strings.HasPrefix(v, "postgres://") && !strings.HasPrefix(v, "postgresql://") && !strings.HasPrefix(v, "postgresql+") {
 			continue
 		}
@@ -71,36 +70,49 @@ func postgresURLs(s *Snapshot) []pgURL {
 	return out
 }
 
-// sslInSource finds where the code sets sslmode, if it does.
-func sslInSource(s *Snapshot) (mode, where string) {
-	fs := s.sourceFindings(pysrc.SSLMode, pysrc.SSLRequire)
-	if len(fs) == 0 {
-		return "", ""
-	}
-	if f := fs[0]; f.Kind == pysrc.SSLMode {
-		return strings.ToLower(f.Value), fmt.Sprintf("%s:%d", f.File, f.Line)
-	}
-	return "require", fmt.Sprintf("%s:%d (ssl_require=True)", fs[0].File, fs[0].Line)
+// codePlace is a place in the source, for evidence.
+type codePlace struct {
+	file string
+	line int
+	text string // "app.py:12"
 }
 
-func runPostgresSSL(s *Snapshot) Outcome {
-	urls := postgresURLs(s)
+func (c codePlace) ev(format string, a ...any) Evidence { return inFile(c.file, c.line, format, a...) }
+
+// sslInSource finds where the code sets sslmode, if it does.
+func sslInSource(v *View) (mode string, where codePlace) {
+	fs := v.Source(pysrc.SSLMode, pysrc.SSLRequire)
+	if len(fs) == 0 {
+		return "", codePlace{}
+	}
+	f := fs[0]
+	where = codePlace{file: f.File, line: f.Line, text: fmt.Sprintf("%s:%d", f.File, f.Line)}
+	if f.Kind == pysrc.SSLMode {
+		return strings.ToLower(f.Value), where
+	}
+	where.text += " (ssl_require=True)"
+	return "require", where
+}
+
+func runPostgresSSL(v *View) Outcome {
+	urls := postgresURLs(v)
 	if len(urls) == 0 {
 		return Skipf("no Postgres connection string in the config vars")
 	}
-	envMode, envSet := s.configVar("PGSSLMODE")
+	envMode, envSet := v.ConfigVar("PGSSLMODE")
 	envMode = strings.ToLower(strings.TrimSpace(envMode))
-	codeMode, codeWhere := sslInSource(s)
+	codeMode, codeWhere := sslInSource(v)
 	fixCode := "require TLS in code: connect_args={\"sslmode\": \"require\"} (or ?sslmode=require when building the URL)"
 
-	var fails, evidence []string
+	var fails []string
+	var evidence []Evidence
 	if envSet && containsString(weakSSLModes, envMode) {
 		fails = append(fails, "PGSSLMODE="+envMode)
-		evidence = append(evidence, "config var PGSSLMODE is "+envMode)
+		evidence = append(evidence, ofVar("PGSSLMODE", "config var PGSSLMODE is %s", envMode))
 	}
 	if codeMode != "" && containsString(weakSSLModes, codeMode) {
 		fails = append(fails, "sslmode="+codeMode+" in code")
-		evidence = append(evidence, codeWhere+": sslmode="+codeMode)
+		evidence = append(evidence, codeWhere.ev("%s: sslmode=%s", codeWhere.text, codeMode))
 	}
 	covered := (envSet && containsString(strongSSLModes, envMode)) || containsString(strongSSLModes, codeMode)
 	var herokuUnset []string
@@ -108,35 +120,32 @@ func runPostgresSSL(s *Snapshot) Outcome {
 		switch {
 		case containsString(weakSSLModes, u.SSLMode):
 			fails = append(fails, fmt.Sprintf("%s has sslmode=%s", u.Name, u.SSLMode))
-			evidence = append(evidence, fmt.Sprintf("config var %s: sslmode=%s", u.Name, u.SSLMode))
+			evidence = append(evidence, ofVar(u.Name, "config var %s: sslmode=%s", u.Name, u.SSLMode))
 		case containsString(strongSSLModes, u.SSLMode):
-			evidence = append(evidence, fmt.Sprintf("config var %s: sslmode=%s", u.Name, u.SSLMode))
+			evidence = append(evidence, ofVar(u.Name, "config var %s: sslmode=%s", u.Name, u.SSLMode))
 		case covered:
 		case !u.Heroku:
 			fails = append(fails, fmt.Sprintf("%s (not Heroku Postgres) sets no sslmode", u.Name))
-			evidence = append(evidence, fmt.Sprintf("config var %s: host is not Heroku Postgres and no sslmode is set anywhere", u.Name))
+			evidence = append(evidence, ofVar(u.Name, "config var %s: host is not Heroku Postgres and no sslmode is set anywhere", u.Name))
 		default:
 			herokuUnset = append(herokuUnset, u.Name)
 		}
 	}
 	if envSet && containsString(strongSSLModes, envMode) {
-		evidence = append(evidence, "config var PGSSLMODE is "+envMode)
+		evidence = append(evidence, ofVar("PGSSLMODE", "config var PGSSLMODE is %s", envMode))
 	}
 	if containsString(strongSSLModes, codeMode) {
-		evidence = append(evidence, codeWhere+": sslmode="+codeMode)
+		evidence = append(evidence, codeWhere.ev("%s: sslmode=%s", codeWhere.text, codeMode))
 	}
 	sort.Strings(herokuUnset)
 	switch {
 	case len(fails) > 0:
-		return Failf("Postgres may connect without TLS: %s", strings.Join(fails, "; ")).With(evidence...).
-			Fix("%s; heroku config:set PGSSLMODE=require %s", fixCode, s.appFlag())
+		return Failf("Postgres may connect without TLS: %s", strings.Join(fails, "; ")).Sure().WithEv(evidence...).
+			Fix("%s; heroku config:set PGSSLMODE=require %s", fixCode, v.AppFlag())
 	case len(herokuUnset) > 0:
 		msg := "Heroku Postgres enforces TLS, but sslmode is set nowhere visible (Heroku advises setting it in code)"
-		if _, gap := s.Gaps[PartFiles]; gap {
-			msg += "; the source was not available to look in"
-		}
-		ev := append(evidence, "no sslmode for "+strings.Join(herokuUnset, ", ")+" in the URL, PGSSLMODE or the source")
-		return Warnf("%s", msg).With(ev...).Fix("%s", fixCode)
+		ev := append(evidence, ofVar(herokuUnset[0], "no sslmode for %s in the URL, PGSSLMODE or the source", strings.Join(herokuUnset, ", ")))
+		return Warnf("%s", msg).WithEv(ev...).Fix("%s", fixCode)
 	}
-	return Passf("Postgres connections require TLS").With(evidence...)
+	return Passf("Postgres connections require TLS").WithEv(evidence...)
 }

@@ -19,8 +19,7 @@ var pythonRuntime = Check{
 	Rationale: "End-of-life Python versions get no security fixes and the Heroku Python buildpack " +
 		"refuses to build them; an unpinned version changes under the app at the next build.",
 	Remediation: "Pin a supported minor version in .python-version (for example `3.13`) and delete runtime.txt.",
-	Reads:       []Part{PartFiles},
-	Uses:        []string{"runtime.txt", ".python-version", "Pipfile.lock"},
+	Needs:       []Part{PartFiles},
 	Run:         runPythonRuntime,
 }
 
@@ -106,8 +105,8 @@ type pythonPin struct {
 	Problem string // why the file is unusable, when it is
 }
 
-func findPythonPin(s *Snapshot) (pythonPin, bool) {
-	if b, ok := s.Files.Get("runtime.txt"); ok {
+func findPythonPin(get func(string) ([]byte, bool)) (pythonPin, bool) {
+	if b, ok := get("runtime.txt"); ok {
 		lines, problem := versionLines(b, "runtime.txt")
 		if problem != "" {
 			return pythonPin{File: "runtime.txt", Problem: problem}, true
@@ -118,7 +117,7 @@ func findPythonPin(s *Snapshot) (pythonPin, bool) {
 		}
 		return pythonPin{File: "runtime.txt", Version: v}, true
 	}
-	if b, ok := s.Files.Get(".python-version"); ok {
+	if b, ok := get(".python-version"); ok {
 		lines, problem := versionLines(b, ".python-version")
 		if problem != "" {
 			return pythonPin{File: ".python-version", Problem: problem}, true
@@ -129,7 +128,7 @@ func findPythonPin(s *Snapshot) (pythonPin, bool) {
 		}
 		return pythonPin{File: ".python-version", Version: v}, true
 	}
-	if b, ok := s.Files.Get("Pipfile.lock"); ok {
+	if b, ok := get("Pipfile.lock"); ok {
 		var lock struct {
 			Meta struct {
 				Requires struct {
@@ -153,63 +152,63 @@ func findPythonPin(s *Snapshot) (pythonPin, bool) {
 	return pythonPin{}, false
 }
 
-func runPythonRuntime(s *Snapshot) Outcome {
-	pin, ok := findPythonPin(s)
+func runPythonRuntime(v *View) Outcome {
+	pin, ok := findPythonPin(v.File)
 	fix := fmt.Sprintf("echo 3.%d > .python-version", pythonMinors[0].Minor)
-	if !ok && !isPythonApp(s) {
-		return Skipf("no Python files in the %s: not a Python app", s.filesOrigin())
+	if !ok && !isPythonApp(v) {
+		return Skipf("no Python files in the %s: not a Python app", v.FilesOrigin())
 	}
 	if !ok {
 		return Warnf("no Python version pinned: builds use the cached or default version, which changes under the app").
-			With("none of runtime.txt, .python-version, Pipfile.lock found in the "+s.filesOrigin()).
+			With("none of runtime.txt, .python-version, Pipfile.lock found in the "+v.FilesOrigin()).
 			Fix("%s && git add .python-version", fix)
 	}
 	if pin.Problem != "" {
-		return Failf("%s", pin.Problem).With(pin.File).Fix("%s", fix)
+		return Failf("%s", pin.Problem).Sure().WithEv(inFile(pin.File, 0, "%s", pin.File)).Fix("%s", fix)
 	}
-	v := pin.Version
-	ev := fmt.Sprintf("%s pins %s", pin.File, v)
-	if v.Major != 3 || v.Minor <= 9 {
-		return Failf("Python %s is end of life: no security fixes, and the buildpack no longer builds it", v).
-			With(ev).Fix("%s (and test the app on it)", fix)
+	ver := pin.Version
+	ev := inFile(pin.File, 0, "%s pins %s", pin.File, ver)
+	if ver.Major != 3 || ver.Minor <= 9 {
+		return Failf("Python %s is end of life: no security fixes, and the buildpack no longer builds it", ver).Sure().
+			WithEv(ev).Fix("%s (and test the app on it)", fix)
 	}
 	var info *pythonMinor
 	for i := range pythonMinors {
-		if pythonMinors[i].Minor == v.Minor {
+		if pythonMinors[i].Minor == ver.Minor {
 			info = &pythonMinors[i]
 		}
 	}
 	if info == nil {
-		return Warnf("Python %s is newer than the auditor's support table (%s): check the buildpack supports it", v, pythonTableAsOf).With(ev).
-			Fix("confirm 3.%d in the Python buildpack's changelog, or pin 3.%d, the newest this auditor knows", v.Minor, pythonMinors[0].Minor)
+		return Warnf("Python %s is newer than the auditor's support table (%s): check the buildpack supports it", ver, pythonTableAsOf).WithEv(ev).
+			Fix("confirm 3.%d in the Python buildpack's changelog, or pin 3.%d, the newest this auditor knows", ver.Minor, pythonMinors[0].Minor)
 	}
 	var warns []string
 	var fixes []string
 	if info.Deprecated != "" {
-		warns = append(warns, fmt.Sprintf("Python 3.%d is deprecated and leaves the buildpack on %s", v.Minor, info.Deprecated))
+		warns = append(warns, fmt.Sprintf("Python 3.%d is deprecated and leaves the buildpack on %s", ver.Minor, info.Deprecated))
 		fixes = append(fixes, fix)
 	}
 	if pin.File == "runtime.txt" {
 		warns = append(warns, "runtime.txt is deprecated")
-		fixes = append(fixes, fmt.Sprintf("git rm runtime.txt && echo %d.%d > .python-version", v.Major, v.Minor))
+		fixes = append(fixes, fmt.Sprintf("git rm runtime.txt && echo %d.%d > .python-version", ver.Major, ver.Minor))
 	}
-	if v.HasPatch && v.Patch < info.LatestPat {
-		warns = append(warns, fmt.Sprintf("patch %s is older than 3.%d.%d (missing security fixes)", v, v.Minor, info.LatestPat))
-		fixes = append(fixes, fmt.Sprintf("pin 3.%d in %s to get the latest patch at each build", v.Minor, pin.File))
+	if ver.HasPatch && ver.Patch < info.LatestPat {
+		warns = append(warns, fmt.Sprintf("patch %s is older than 3.%d.%d (missing security fixes)", ver, ver.Minor, info.LatestPat))
+		fixes = append(fixes, fmt.Sprintf("pin 3.%d in %s to get the latest patch at each build", ver.Minor, pin.File))
 	}
 	if pin.File == "Pipfile.lock" && len(warns) == 0 {
-		return Passf("Python %s (supported) pinned in Pipfile.lock", v).With(ev)
+		return Passf("Python %s (supported) pinned in Pipfile.lock", ver).WithEv(ev)
 	}
 	if len(warns) > 0 {
-		return Warnf("%s", strings.Join(warns, "; ")).With(ev).Fix("%s", strings.Join(fixes, "; "))
+		return Warnf("%s", strings.Join(warns, "; ")).WithEv(ev).Fix("%s", strings.Join(fixes, "; "))
 	}
-	return Passf("Python %s is supported and pinned in %s", v, pin.File).With(ev)
+	return Passf("Python %s is supported and pinned in %s", ver, pin.File).WithEv(ev)
 }
 
 // isPythonApp reports whether the files look like a Python app: what the
 // buildpack detects, or Python sources.
-func isPythonApp(s *Snapshot) bool {
-	for _, p := range s.Files.Paths() {
+func isPythonApp(v *View) bool {
+	for _, p := range v.FilePaths() {
 		base := path.Base(p)
 		if strings.HasSuffix(p, ".py") || base == "Pipfile" || base == "pyproject.toml" ||
 			strings.HasPrefix(base, "requirements") && strings.HasSuffix(base, ".txt") {

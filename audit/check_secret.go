@@ -15,8 +15,7 @@ var secretKey = Check{
 		"key lets anyone forge sessions and log in as any user.",
 	Remediation: "Generate a random key and set it as a config var: " +
 		"heroku config:set SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))') -a APP",
-	Reads: []Part{PartConfig},
-	Uses:  []string{"config vars SECRET_KEY, FLASK_SECRET_KEY, JWT_SECRET_KEY"},
+	Needs: []Part{PartConfig},
 	Run:   runSecretKey,
 }
 
@@ -24,39 +23,40 @@ var secretKey = Check{
 // checklists borrow: token_hex(32) gives 64.
 const minSecretKeyLen = 50
 
-func runSecretKey(s *Snapshot) Outcome {
-	fix := fmt.Sprintf("heroku config:set SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))') %s", s.appFlag())
+func runSecretKey(v *View) Outcome {
+	fix := fmt.Sprintf("heroku config:set SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))') %s", v.AppFlag())
 	primary := ""
 	for _, name := range []string{"SECRET_KEY", "FLASK_SECRET_KEY"} {
-		if _, ok := s.configVar(name); ok {
+		if _, ok := v.ConfigVar(name); ok {
 			primary = name
 			break
 		}
 	}
 	if primary == "" {
 		return Failf("SECRET_KEY is not set: sessions are signed with whatever the code falls back to").
-			With("no config var SECRET_KEY or FLASK_SECRET_KEY").Fix("%s", fix)
+			WithEv(ofVar("SECRET_KEY", "no config var SECRET_KEY or FLASK_SECRET_KEY")).Fix("%s", fix)
 	}
-	var problems, evidence []string
+	var problems []string
+	var evidence []Evidence
 	for _, name := range []string{"SECRET_KEY", "FLASK_SECRET_KEY", "JWT_SECRET_KEY"} {
-		v, ok := s.configVar(name)
+		val, ok := v.ConfigVar(name)
 		if !ok {
 			continue
 		}
-		if why := keyWeakness(v, minSecretKeyLen); why != "" {
+		if why := keyWeakness(val, minSecretKeyLen); why != "" {
 			problems = append(problems, name)
-			evidence = append(evidence, fmt.Sprintf("config var %s: %s", name, why))
+			evidence = append(evidence, ofVar(name, "config var %s: %s", name, why))
 		} else {
-			evidence = append(evidence, fmt.Sprintf("config var %s: %s, no weakness found", name, describeLength(v)))
+			evidence = append(evidence, ofVar(name, "config var %s: %s, no weakness found", name, describeLength(val)))
 		}
 	}
 	if len(problems) > 0 {
 		if problems[0] != "SECRET_KEY" {
 			fix = strings.Replace(fix, "SECRET_KEY=", problems[0]+"=", 1)
 		}
-		return Failf("%s is weak", strings.Join(problems, " and ")).With(evidence...).Fix("%s", fix)
+		return Failf("%s is weak", strings.Join(problems, " and ")).WithEv(evidence...).Fix("%s", fix)
 	}
-	return Passf("%s is long and random-looking", primary).With(evidence...)
+	return Passf("%s is long and random-looking", primary).WithEv(evidence...)
 }
 
 // placeholders are values seen in tutorials, templates and .env examples,

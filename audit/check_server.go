@@ -14,27 +14,23 @@ var webServer = Check{
 	Rationale: "Development servers (flask run, app.run(), manage.py runserver) serve one request at a " +
 		"time, are not hardened, and often run with the debugger on.",
 	Remediation: "Serve the app with a production WSGI/ASGI server in the Procfile, e.g. `web: gunicorn app:app`.",
-	Uses:        []string{"formation", "slug process types", "Procfile"},
 	Run:         runWebServer,
 }
 
-// noWebProcess is the verdict when the app has no web process: a skip, or an
-// error when the formation could not be fetched to tell.
-func noWebProcess(s *Snapshot) Outcome {
-	if g, ok := s.Gaps[PartFormation]; ok && g.Failed {
-		return Outcome{Status: Error, Message: "formation unavailable: " + g.Reason}
-	}
-	return Skipf("no web process")
-}
+// noWebProcess is the verdict when the app has no web process. View.Web has
+// recorded every place a web command could come from, so when one of them
+// could not be read the runner turns this skip into an error.
+func noWebProcess() Outcome { return Skipf("no web process") }
 
-func runWebServer(s *Snapshot) Outcome {
-	w, ok := s.webCommand()
+func runWebServer(v *View) Outcome {
+	w, ok := v.Web()
 	if !ok {
-		return noWebProcess(s)
+		return noWebProcess()
 	}
 	p, a := w.proc, w.cmd
 	if a.err != nil {
-		return Warnf("could not parse the web command: %v", a.err).With(p.Where)
+		return Outcome{Status: Error, Message: fmt.Sprintf("could not audit: the web command cannot be understood: %v", a.err)}.
+			WithEv(ofProc(p, "%s", p.Where))
 	}
 	srv := a.server
 	via := ""
@@ -43,16 +39,16 @@ func runWebServer(s *Snapshot) Outcome {
 	}
 	switch {
 	case srv.Production:
-		return Passf("web runs %s%s", srv.Name, via).With(p.Where + ": " + srv.Name)
+		return Passf("web runs %s%s", srv.Name, via).WithEv(ofProc(p, "%s: %s", p.Where, srv.Name))
 	case srv.Dev:
-		return Failf("web runs a development server: %s%s", srv.Name, via).With(p.Where + ": " + srv.Name).
+		return Failf("web runs a development server: %s%s", srv.Name, via).Sure().WithEv(ofProc(p, "%s: %s", p.Where, srv.Name)).
 			Fix("use a production server in the Procfile, e.g. `web: gunicorn app:app` (module:variable of your Flask app)")
 	}
 	prog := srv.Name
 	if prog == "" {
 		prog = "the command"
 	}
-	return Warnf("could not tell whether %s%s is a production server", prog, via).With(p.Where + ": " + prog).
+	return Warnf("could not tell whether %s%s is a production server", prog, via).WithEv(ofProc(p, "%s: %s", p.Where, prog)).
 		Fix("run gunicorn (or another production server) directly from the Procfile's web line so it can be audited")
 }
 
@@ -65,43 +61,50 @@ var gunicornWorkers = Check{
 		"(R14/R15, the dyno is killed), too few serve one request at a time.",
 	Remediation: "Leave workers to WEB_CONCURRENCY, which the Python buildpack sets from the dyno's memory, " +
 		"or set it with heroku config:set WEB_CONCURRENCY=N.",
-	Uses: []string{"web command", "GUNICORN_CMD_ARGS", "gunicorn config file", "WEB_CONCURRENCY", "dyno size", "buildpacks"},
-	Run:  runGunicornWorkers,
+	Run: runGunicornWorkers,
 }
 
 // mbPerWorker is the memory the Python buildpack budgets a worker
 // (RAM_MB/256); a worker count over twice that budget is a failure.
 const mbPerWorker = 256
 
-func runGunicornWorkers(s *Snapshot) Outcome {
-	p, a, skip := gunicornWeb(s)
+func runGunicornWorkers(v *View) Outcome {
+	w, g, skip := gunicornWeb(v)
 	if skip != nil {
 		return *skip
 	}
-	g := a.gun
-	workersFrom := describeSource(s, g.Workers)
-	ev := []string{fmt.Sprintf("workers: %s", workersFrom)}
-	if g.Threads.Raw != "" && g.Threads.Source != "default" {
-		ev = append(ev, fmt.Sprintf("threads: %s (from %s)", g.Threads.Raw, g.Threads.Source))
+	p := w.proc
+	workersVal := v.Setting(w, g.Workers)
+	threadsVal := v.Setting(w, g.Threads)
+	classVal := v.Setting(w, g.WorkerClass)
+	ev := []Evidence{settingEvidence(p, workersVal, "workers: %s", describeSource(v, workersVal))}
+	if threadsVal.Raw != "" && threadsVal.Source != "default" {
+		ev = append(ev, settingEvidence(p, threadsVal, "threads: %s (from %s)", threadsVal.Raw, threadsVal.Source))
 	}
-	if g.WorkerClass.Raw != "" && g.WorkerClass.Source != "default" {
-		ev = append(ev, fmt.Sprintf("worker class: %s (from %s)", g.WorkerClass.Raw, g.WorkerClass.Source))
+	if classVal.Raw != "" && classVal.Source != "default" {
+		ev = append(ev, settingEvidence(p, classVal, "worker class: %s (from %s)", classVal.Raw, classVal.Source))
 	}
-	ev = append(ev, g.Notes...)
-	workers, ok := g.Workers.Int()
+	for _, n := range g.Notes {
+		ev = append(ev, Evidence{Text: n})
+	}
+	workers, ok := workersVal.Int()
 	if !ok {
-		if strings.Contains(g.Workers.Raw, "cpu_count") {
-			return Warnf("workers come from cpu_count(), which reports the host's cores, not the dyno's share").With(ev...).
+		if strings.Contains(workersVal.Raw, "cpu_count") {
+			return Warnf("workers come from cpu_count(), which reports the host's cores, not the dyno's share").WithEv(ev...).
 				Fix("use workers = int(os.environ.get('WEB_CONCURRENCY', 2)) in %s", g.ConfigFile)
 		}
-		return Warnf("could not work out the number of workers (%s)", g.Workers.Raw).With(ev...)
+		return Warnf("could not work out the number of workers (%s)", workersVal.Raw).WithEv(ev...)
 	}
-	size, known := lookupDynoSize(p.Size)
-	if p.Size != "" {
-		ev = append(ev, fmt.Sprintf("web dyno size: %s", p.Size))
+	sizeName := ""
+	if f, ok := v.Process("web"); ok {
+		sizeName = f.Size
 	}
-	threads, _ := g.Threads.Int()
-	class := strings.ToLower(g.WorkerClass.Raw)
+	size, known := lookupDynoSize(sizeName)
+	if sizeName != "" {
+		ev = append(ev, Evidence{Text: "web dyno size: " + sizeName, Process: "web"})
+	}
+	threads, _ := threadsVal.Int()
+	class := strings.ToLower(classVal.Raw)
 	async := strings.Contains(class, "gevent") || strings.Contains(class, "eventlet") || strings.Contains(class, "uvicorn") || strings.Contains(class, "tornado")
 	if known {
 		budget := size.RAMMB / mbPerWorker
@@ -111,23 +114,23 @@ func runGunicornWorkers(s *Snapshot) Outcome {
 		switch {
 		case workers > 2*budget:
 			return Failf("%d workers on %s (%d MB): about %d MB each, the dyno will run out of memory",
-				workers, size.Name, size.RAMMB, size.RAMMB/workers).With(ev...).
-				Fix("%s, and remove the explicit worker count", webConcurrencyFix(s, size))
+				workers, size.Name, size.RAMMB, size.RAMMB/workers).WithEv(ev...).
+				Fix("%s, and remove the explicit worker count", webConcurrencyFix(v, size))
 		case workers > budget:
 			return Warnf("%d workers on %s (%d MB) is more than the %d the buildpack budgets for its memory",
-				workers, size.Name, size.RAMMB, budget).With(ev...).Fix("%s", webConcurrencyFix(s, size))
+				workers, size.Name, size.RAMMB, budget).WithEv(ev...).Fix("%s", webConcurrencyFix(v, size))
 		}
 	}
 	if workers <= 1 && threads <= 1 && !async {
 		msg := "one sync worker with one thread: the dyno serves one request at a time"
-		if g.Workers.Source == "default" && !s.hasPythonBuildpack() {
+		if workersVal.Source == "default" && !v.HasPythonBuildpack() {
 			msg += "; WEB_CONCURRENCY is unset and no Python buildpack sets it"
 		}
-		o := Warnf("%s", msg).With(ev...)
+		o := Warnf("%s", msg).WithEv(ev...)
 		if known {
-			return o.Fix("%s", webConcurrencyFix(s, size))
+			return o.Fix("%s", webConcurrencyFix(v, size))
 		}
-		return o.Fix("heroku config:set WEB_CONCURRENCY=2 %s (or add --threads)", s.appFlag())
+		return o.Fix("heroku config:set WEB_CONCURRENCY=2 %s (or add --threads)", v.AppFlag())
 	}
 	desc := fmt.Sprintf("%d workers", workers)
 	if threads > 1 {
@@ -136,19 +139,19 @@ func runGunicornWorkers(s *Snapshot) Outcome {
 	if known {
 		desc += fmt.Sprintf(" on %s (%d MB)", size.Name, size.RAMMB)
 	}
-	return Passf("%s, from %s", desc, sourceName(s, g.Workers)).With(ev...)
+	return Passf("%s, from %s", desc, sourceName(v, workersVal)).WithEv(ev...)
 }
 
-func webConcurrencyFix(s *Snapshot, d dynoSize) string {
-	return "heroku config:set WEB_CONCURRENCY=" + strconv.Itoa(d.Concurrency) + " " + s.appFlag()
+func webConcurrencyFix(v *View, d dynoSize) string {
+	return "heroku config:set WEB_CONCURRENCY=" + strconv.Itoa(d.Concurrency) + " " + v.AppFlag()
 }
 
 // sourceName tells where gunicorn's worker count came from, naming the
 // buildpack when it, not the app, set WEB_CONCURRENCY.
-func sourceName(s *Snapshot, v gunicornValue) string {
-	src := string(v.Source)
+func sourceName(v *View, val gunicornValue) string {
+	src := string(val.Source)
 	if src == "WEB_CONCURRENCY" {
-		if _, set := s.ConfigVars["WEB_CONCURRENCY"]; !set {
+		if _, set := v.ConfigVar("WEB_CONCURRENCY"); !set {
 			return "WEB_CONCURRENCY set by the Python buildpack for the dyno size"
 		}
 		return "config var WEB_CONCURRENCY"
@@ -156,6 +159,6 @@ func sourceName(s *Snapshot, v gunicornValue) string {
 	return src
 }
 
-func describeSource(s *Snapshot, v gunicornValue) string {
-	return fmt.Sprintf("%s (from %s)", v.Raw, sourceName(s, v))
+func describeSource(v *View, val gunicornValue) string {
+	return fmt.Sprintf("%s (from %s)", val.Raw, sourceName(v, val))
 }

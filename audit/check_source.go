@@ -15,28 +15,27 @@ var envFileInSlug = Check{
 	Rationale: "A .env file in the slug ships local secrets (often production ones) to every dyno and every " +
 		"slug download; a deployed .git directory ships the whole history, deleted secrets included.",
 	Remediation: "git rm --cached .env && echo .env >> .gitignore, rotate every secret it held, and deploy again.",
-	Reads:       []Part{PartFiles},
-	Uses:        []string{"the slug's or checkout's file list (.env contents are never read)"},
+	Needs:       []Part{PartFiles},
 	Run:         runEnvFileInSlug,
 }
 
-func runEnvFileInSlug(s *Snapshot) Outcome {
+func runEnvFileInSlug(v *View) Outcome {
 	var envs []string
 	git := false
-	for _, n := range s.Files.Noted {
+	for _, n := range v.Noted() {
 		if n == ".git/" {
 			git = true
 		} else {
 			envs = append(envs, n)
 		}
 	}
-	where := s.filesOrigin()
+	where := v.FilesOrigin()
 	switch {
 	case len(envs) > 0:
 		fix := fmt.Sprintf("git rm --cached %s && echo '.env*' >> .gitignore; rotate every secret it held, then deploy", strings.Join(envs, " "))
-		return Failf("%s deployed in the %s", strings.Join(envs, ", "), where).With(envs...).Fix("%s", fix)
+		return Failf("%s deployed in the %s", strings.Join(envs, ", "), where).Sure().WithEv(placesOf(envs)...).Fix("%s", fix)
 	case git:
-		return Warnf("a .git directory is deployed in the %s: the repository's history ships with the app", where).
+		return Warnf("a .git directory is deployed in the %s: the repository's history ships with the app", where).Sure().
 			With(".git/").Fix("deploy with git push (which never ships .git), or exclude .git from the build")
 	}
 	return Passf("no .env file and no .git directory in the %s", where)
@@ -50,36 +49,37 @@ var dependencyPins = Check{
 	Rationale: "Unpinned requirements install whatever is newest at build time: a deploy can pick up a " +
 		"breaking or compromised release, and no two builds are guaranteed the same.",
 	Remediation: "Pin exact versions (pip freeze > requirements.txt, or pip-compile), or deploy from a lock file (uv.lock, poetry.lock, Pipfile.lock).",
-	Reads:       []Part{PartFiles},
-	Uses:        []string{"requirements*.txt and their -r/-c includes", "Pipfile.lock", "pyproject.toml", "poetry.lock", "uv.lock"},
+	Needs:       []Part{PartFiles},
 	Run:         runDependencyPins,
 }
 
-func runDependencyPins(s *Snapshot) Outcome {
-	deps := s.deps()
+func runDependencyPins(v *View) Outcome {
+	deps := v.Deps()
 	if len(deps.Sources) == 0 {
-		return Skipf("no requirements or lock files in the %s", s.filesOrigin())
+		return Skipf("no requirements or lock files in the %s", v.FilesOrigin())
 	}
-	ev := []string{"read " + strings.Join(deps.Sources, ", ")}
-	ev = append(ev, deps.Problems...)
+	ev := []Evidence{{Text: "read " + strings.Join(deps.Sources, ", ")}}
+	for _, p := range deps.Problems {
+		ev = append(ev, Evidence{Text: p})
+	}
 	if deps.Locked != "" {
-		return Passf("dependencies are locked by %s", deps.Locked).With(ev...)
+		return Passf("dependencies are locked by %s", deps.Locked).WithEv(ev...)
 	}
 	unpinned := deps.Unpinned()
 	if len(unpinned) == 0 {
-		return Passf("all %d requirements are pinned with ==", len(deps.Requirements)).With(ev...)
+		return Passf("all %d requirements are pinned with ==", len(deps.Requirements)).WithEv(ev...)
 	}
 	names := make([]string, len(unpinned))
 	for i, r := range unpinned {
 		names[i] = r.Name
-		ev = append(ev, fmt.Sprintf("%s:%d: %s", r.File, r.Line, r.Raw))
+		ev = append(ev, inFile(r.File, r.Line, "%s:%d: %s", r.File, r.Line, r.Raw))
 	}
 	fix := "pin exact versions: pip freeze > requirements.txt (or pip-compile requirements.in), or commit a lock file"
 	if len(unpinned) == len(deps.Requirements) {
-		return Failf("no requirement is pinned and there is no lock file: %s", strings.Join(names, ", ")).With(ev...).Fix("%s", fix)
+		return Failf("no requirement is pinned and there is no lock file: %s", strings.Join(names, ", ")).Sure().WithEv(ev...).Fix("%s", fix)
 	}
-	return Warnf("%d of %d requirements are not pinned: %s", len(unpinned), len(deps.Requirements), strings.Join(names, ", ")).
-		With(ev...).Fix("%s", fix)
+	return Warnf("%d of %d requirements are not pinned: %s", len(unpinned), len(deps.Requirements), strings.Join(names, ", ")).Sure().
+		WithEv(ev...).Fix("%s", fix)
 }
 
 var hardcodedSecret = Check{
@@ -90,17 +90,16 @@ var hardcodedSecret = Check{
 	Rationale: "A key written in the code is in every clone, fork, CI log and slug of the repository, and " +
 		"cannot be rotated without a deploy; a literal fallback silently takes over when the config var is missing.",
 	Remediation: "Read the key from the environment with no fallback (app.config['SECRET_KEY'] = os.environ['SECRET_KEY']), set it with heroku config:set, and rotate the one that was committed.",
-	Reads:       []Part{PartFiles},
-	Uses:        []string{"Python sources (tests excluded)"},
-	Run: func(s *Snapshot) Outcome {
-		hard := s.sourceFindings(pysrc.HardcodedSecret)
-		fallback := s.sourceFindings(pysrc.SecretFallback)
+	Needs:       []Part{PartFiles},
+	Run: func(v *View) Outcome {
+		hard := v.Source(pysrc.HardcodedSecret)
+		fallback := v.Source(pysrc.SecretFallback)
 		switch {
 		case len(hard) > 0:
-			return Failf("%s assigned a string literal in the source", hard[0].Value).With(sourceEvidence(hard)...).
-				Fix("replace it with os.environ[%q], set it with heroku config:set %s=... %s, and rotate the committed key", hard[0].Value, hard[0].Value, s.appFlag())
+			return Failf("%s assigned a string literal in the source", hard[0].Value).Sure().WithEv(sourceEvidence(hard)...).
+				Fix("replace it with os.environ[%q], set it with heroku config:set %s=... %s, and rotate the committed key", hard[0].Value, hard[0].Value, v.AppFlag())
 		case len(fallback) > 0:
-			return Warnf("%s falls back to a literal when its config var is unset", fallback[0].Value).With(sourceEvidence(fallback)...).
+			return Warnf("%s falls back to a literal when its config var is unset", fallback[0].Value).Sure().WithEv(sourceEvidence(fallback)...).
 				Fix("drop the fallback: os.environ[%q] fails loudly instead of signing sessions with a known key", fallback[0].Value)
 		}
 		return Passf("no secret key literals in the source")
@@ -109,10 +108,19 @@ var hardcodedSecret = Check{
 
 // sourceEvidence turns source findings into "file:line: detail" lines; the
 // details are masked by pysrc.
-func sourceEvidence(fs []pysrc.Finding) []string {
-	out := make([]string, len(fs))
+// placesOf names files as evidence.
+func placesOf(files []string) []Evidence {
+	out := make([]Evidence, len(files))
+	for i, f := range files {
+		out[i] = inFile(f, 0, "%s", f)
+	}
+	return out
+}
+
+func sourceEvidence(fs []pysrc.Finding) []Evidence {
+	out := make([]Evidence, len(fs))
 	for i, f := range fs {
-		out[i] = fmt.Sprintf("%s:%d: %s", f.File, f.Line, f.Detail)
+		out[i] = inFile(f.File, f.Line, "%s:%d: %s", f.File, f.Line, f.Detail)
 	}
 	return out
 }
@@ -124,11 +132,10 @@ var debugInSource = Check{
 	Severity:    High,
 	Rationale:   "app.run(debug=True) or DEBUG = True in a production config turns on the Werkzeug debugger whenever that code path runs, whatever the config vars say.",
 	Remediation: "Drive debug mode from the environment (FLASK_DEBUG) and keep DEBUG = True only in development config classes.",
-	Reads:       []Part{PartFiles},
-	Uses:        []string{"Python sources (tests excluded)"},
-	Run: func(s *Snapshot) Outcome {
+	Needs:       []Part{PartFiles},
+	Run: func(v *View) Outcome {
 		var hits []pysrc.Finding
-		for _, f := range s.sourceFindings(pysrc.DebugRun, pysrc.DebugConfig) {
+		for _, f := range v.Source(pysrc.DebugRun, pysrc.DebugConfig) {
 			if isDevScope(f.Scope) {
 				continue
 			}
@@ -145,7 +152,7 @@ var debugInSource = Check{
 		if allMain {
 			msg += " (under __main__: it runs with python app.py, not under gunicorn)"
 		}
-		return Warnf("%s", msg).With(sourceEvidence(hits)...).
+		return Warnf("%s", msg).Sure().WithEv(sourceEvidence(hits)...).
 			Fix("use app.run(debug=os.environ.get('FLASK_DEBUG') == '1') and set DEBUG only in a development config")
 	},
 }
@@ -170,19 +177,18 @@ var templateInjection = Check{
 	Rationale: "render_template_string with a built string runs whatever Jinja the input carries: server-side " +
 		"template injection reaches config, secrets and code execution. |safe and Markup() switch autoescaping off.",
 	Remediation: "Render files with render_template and pass input as variables; keep |safe and Markup() for trusted HTML only.",
-	Reads:       []Part{PartFiles},
-	Uses:        []string{"Python sources (tests excluded)", "templates"},
-	Run: func(s *Snapshot) Outcome {
-		sinks := s.sourceFindings(pysrc.TemplateString)
-		unsafe := s.sourceFindings(pysrc.MarkupSafe)
+	Needs:       []Part{PartFiles},
+	Run: func(v *View) Outcome {
+		sinks := v.Source(pysrc.TemplateString)
+		unsafe := v.Source(pysrc.MarkupSafe)
 		if len(sinks) > 0 {
-			return Warnf("render_template_string called with a built template (%d place(s))", len(sinks)).
-				With(append(sourceEvidence(sinks), sourceEvidence(unsafe)...)...).
+			return Warnf("render_template_string called with a built template (%d place(s))", len(sinks)).Sure().
+				WithEv(append(sourceEvidence(sinks), sourceEvidence(unsafe)...)...).
 				Fix("render a template file with render_template(name, value=...) instead")
 		}
 		if len(unsafe) > 0 {
 			return Passf("no templates built from strings; %d place(s) turn autoescaping off: review them", len(unsafe)).
-				With(sourceEvidence(unsafe)...)
+				WithEv(sourceEvidence(unsafe)...)
 		}
 		return Passf("no templates built from strings")
 	},
@@ -196,8 +202,7 @@ var securityExtensions = Check{
 	Rationale: "Flask ships no security headers, CSRF protection or rate limiting: extensions such as " +
 		"Flask-Talisman (HTTPS, HSTS, CSP), Flask-WTF (CSRF) and Flask-Limiter add them.",
 	Remediation: "pip install flask-talisman and wrap the app: Talisman(app).",
-	Reads:       []Part{PartFiles},
-	Uses:        []string{"installed packages", "Python sources (security headers set by hand)"},
+	Needs:       []Part{PartFiles},
 	Run:         runSecurityExtensions,
 }
 
@@ -205,10 +210,10 @@ var securityExtensions = Check{
 var securityPackages = []string{"flask-wtf", "flask-seasurf", "flask-talisman", "flask-limiter", "flask-login",
 	"flask-jwt-extended", "bcrypt", "flask-bcrypt", "argon2-cffi", "flask-security-too"}
 
-func runSecurityExtensions(s *Snapshot) Outcome {
-	deps := s.deps()
+func runSecurityExtensions(v *View) Outcome {
+	deps := v.Deps()
 	if len(deps.Sources) == 0 {
-		return Skipf("no requirements or lock files in the %s", s.filesOrigin())
+		return Skipf("no requirements or lock files in the %s", v.FilesOrigin())
 	}
 	var have []string
 	for _, p := range securityPackages {
@@ -223,7 +228,7 @@ func runSecurityExtensions(s *Snapshot) Outcome {
 	if deps.Has("flask-talisman") {
 		return Passf("security extensions installed: %s", strings.Join(have, ", ")).With(ev)
 	}
-	if where := headersSetInCode(s); where != "" {
+	if where := headersSetInCode(v); where != "" {
 		return Passf("security headers are set in code (%s)", where).With(ev)
 	}
 	return Warnf("Flask-Talisman is not installed and nothing else sets security headers").With(ev).
@@ -231,9 +236,9 @@ func runSecurityExtensions(s *Snapshot) Outcome {
 }
 
 // headersSetInCode finds the first place the app sets HSTS or CSP itself.
-func headersSetInCode(s *Snapshot) string {
+func headersSetInCode(v *View) string {
 	where := ""
-	s.pythonLines(func(l sourceLine) bool {
+	v.PythonLines(func(l sourceLine) bool {
 		if strings.Contains(l.Text, "Strict-Transport-Security") || strings.Contains(l.Text, "Content-Security-Policy") {
 			where = fmt.Sprintf("%s:%d", l.File, l.Line)
 			return false

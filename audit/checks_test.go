@@ -207,7 +207,7 @@ func TestChecks(t *testing.T) {
 			if !strings.Contains(f.Message, tc.msg) {
 				t.Errorf("message %q does not contain %q", f.Message, tc.msg)
 			}
-			if tc.ev != "" && !strings.Contains(strings.Join(f.Evidence, "\n"), tc.ev) {
+			if tc.ev != "" && !strings.Contains(strings.Join(Texts(f.Evidence), "\n"), tc.ev) {
 				t.Errorf("evidence %q does not contain %q", f.Evidence, tc.ev)
 			}
 			if !strings.Contains(f.Remediation, tc.fix) {
@@ -217,7 +217,7 @@ func TestChecks(t *testing.T) {
 				t.Errorf("a %s finding must say how to fix it", f.Status)
 			}
 			// secrets never reach findings: not config values, not literals in files
-			for _, text := range append([]string{f.Message, f.Remediation}, f.Evidence...) {
+			for _, text := range append([]string{f.Message, f.Remediation}, Texts(f.Evidence)...) {
 				if strings.Contains(text, "FIXTURESECRET") {
 					t.Errorf("a secret literal appears in the finding: %q", text)
 				}
@@ -226,7 +226,7 @@ func TestChecks(t *testing.T) {
 				if len(v) < 4 || !strings.ContainsAny(name, "_") || !(strings.Contains(name, "KEY") || strings.Contains(name, "URL") || strings.Contains(name, "DB")) {
 					continue
 				}
-				for _, text := range append([]string{f.Message, f.Remediation}, f.Evidence...) {
+				for _, text := range append([]string{f.Message, f.Remediation}, Texts(f.Evidence)...) {
 					if strings.Contains(text, v) {
 						t.Errorf("the value of %s appears in the finding: %q", name, text)
 					}

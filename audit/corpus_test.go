@@ -55,7 +55,7 @@ func TestRuntimeCorpus(t *testing.T) {
 			if f.Status != Pass && f.Remediation == "" {
 				t.Errorf("%s: %s without a remediation", file, f.Status)
 			}
-			pin, _ := findPythonPin(s)
+			pin, _ := findPythonPin(s.Files.Get)
 			if wf := wellFormed(file, body); wf != (pin.Problem == "") {
 				t.Errorf("%s: well-formed = %v, but the check says %q", file, wf, pin.Problem)
 			}

@@ -847,8 +847,8 @@ func featureRisk(f string) Severity {
 // ---- python ----
 
 func (c *comparer) python() {
-	pa, okA := findPythonPin(c.a)
-	pb, okB := findPythonPin(c.b)
+	pa, okA := findPythonPin(c.a.Files.Get)
+	pb, okB := findPythonPin(c.b.Files.Get)
 	show := func(p pythonPin, ok bool) string {
 		switch {
 		case !ok:

@@ -49,6 +49,16 @@ func lookupDynoSize(name string) (dynoSize, bool) {
 // hasPythonBuildpack reports whether the app builds with the Python
 // buildpack, which sets WEB_CONCURRENCY and GUNICORN_CMD_ARGS at dyno boot.
 // The buildpack's .profile.d scripts in the slug prove it too.
+// pythonBuildpackParts is what hasPythonBuildpack rests on: the buildpacks
+// when they were read, else the files it infers the buildpack from (a fleet
+// does not fetch buildpacks, and Heroku detects Python from these files).
+func (s *Snapshot) pythonBuildpackParts() []Part {
+	if _, gap := s.Gaps[PartBuildpacks]; gap || len(s.Buildpacks) == 0 {
+		return []Part{PartFiles}
+	}
+	return []Part{PartBuildpacks}
+}
+
 func (s *Snapshot) hasPythonBuildpack() bool {
 	for _, b := range s.Buildpacks {
 		l := strings.ToLower(b)

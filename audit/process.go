@@ -19,13 +19,16 @@ type proc struct {
 	Where    string
 	Quantity int
 	Size     string
+	Line     int // Procfile line, when read from a Procfile
 }
 
 // processes returns the app's process types from the most authoritative
-// source available. A local checkout (--dir) is what is about to ship, so its
-// Procfile wins; otherwise the formation (what runs), then the slug's
-// process types, then the slug's Procfile.
-func processes(s *Snapshot) []proc {
+// source available, and the parts they were read from. A local checkout
+// (--dir) is what is about to ship, so its Procfile wins; otherwise the
+// formation (what runs), then the slug's process types, then the slug's
+// Procfile. The formation's commands are the release's process types, so
+// any of them that could be read tells the command.
+func processes(s *Snapshot) ([]proc, []Part) {
 	fromProcfile := func() []proc {
 		data, ok := s.Files.Get("Procfile")
 		if !ok {
@@ -37,7 +40,7 @@ func processes(s *Snapshot) []proc {
 		}
 		out := make([]proc, 0, len(entries))
 		for _, e := range entries {
-			p := proc{Type: e.Type, Command: e.Command, Where: fmt.Sprintf("Procfile line %d", e.Line)}
+			p := proc{Type: e.Type, Command: e.Command, Where: fmt.Sprintf("Procfile line %d", e.Line), Line: e.Line}
 			if f, ok := s.Process(e.Type); ok {
 				p.Quantity, p.Size = f.Quantity, f.Size
 			}
@@ -47,7 +50,7 @@ func processes(s *Snapshot) []proc {
 	}
 	if s.Files != nil && s.Files.Origin == "dir" {
 		if ps := fromProcfile(); len(ps) > 0 {
-			return ps
+			return ps, []Part{PartFiles}
 		}
 	}
 	if len(s.Formation) > 0 {
@@ -55,16 +58,20 @@ func processes(s *Snapshot) []proc {
 		for _, f := range s.Formation {
 			out = append(out, proc{Type: f.Type, Command: f.Command, Where: "formation " + f.Type + " command", Quantity: f.Quantity, Size: f.Size})
 		}
-		return out
+		return out, []Part{PartFormation}
 	}
 	if s.Slug != nil && len(s.Slug.ProcessTypes) > 0 {
 		var out []proc
 		for _, t := range sortedKeys(s.Slug.ProcessTypes) {
 			out = append(out, proc{Type: t, Command: s.Slug.ProcessTypes[t], Where: "slug process type " + t})
 		}
-		return out
+		return out, []Part{PartSlug}
 	}
-	return fromProcfile()
+	if ps := fromProcfile(); len(ps) > 0 {
+		return ps, []Part{PartFiles}
+	}
+	// nothing anywhere: each place could have said otherwise
+	return nil, []Part{PartFormation, PartSlug, PartFiles}
 }
 
 // webCommand is the web process with its command taken apart: several
@@ -73,17 +80,25 @@ type webCommand struct {
 	proc
 	cmd analysis // the program after launchers, and what kind of server it is
 	gun analysis // cmd plus gunicorn's effective settings, when it runs gunicorn
+
+	parts    []Part   // where the command came from
+	procfile bool     // the command was read from the Procfile
+	confs    []string // files gunicorn looked for a config in
 }
 
-// findWeb takes the web process apart, or returns nil when there is none.
+// findWeb takes the web process apart. With no web process it returns a
+// webCommand with only parts set: where one was looked for.
 func findWeb(s *Snapshot) *webCommand {
-	for _, p := range processes(s) {
+	procs, parts := processes(s)
+	for _, p := range procs {
 		if p.Type == "web" {
-			cmd := p.analyze()
-			return &webCommand{proc: p, cmd: cmd, gun: cmd.withGunicorn(s)}
+			w := &webCommand{proc: p, cmd: p.analyze(), parts: parts}
+			w.procfile = p.Line > 0
+			w.gun = w.cmd.withGunicorn(s, w)
+			return w
 		}
 	}
-	return nil
+	return &webCommand{parts: parts}
 }
 
 // analysis is a process command taken apart: the real program after
@@ -105,7 +120,8 @@ func (p proc) analyze() analysis {
 
 // withGunicorn resolves gunicorn's settings with its own precedence over the
 // app's environment and files.
-func (a analysis) withGunicorn(s *Snapshot) analysis {
+// The config files gunicorn looks for are noted in w.confs.
+func (a analysis) withGunicorn(s *Snapshot, w *webCommand) analysis {
 	if a.err != nil || a.server.Name != "gunicorn" || len(a.inv.Argv) == 0 {
 		return a
 	}
@@ -113,7 +129,9 @@ func (a analysis) withGunicorn(s *Snapshot) analysis {
 		Args: a.inv.Argv[1:],
 		Env:  s.dynoEnv(a.inv.Env),
 		ReadFile: func(path string) ([]byte, bool) {
-			return s.Files.Get(strings.TrimPrefix(path, "./"))
+			p := strings.TrimPrefix(path, "./")
+			w.confs = append(w.confs, p)
+			return s.Files.Get(p)
 		},
 	})
 	if err != nil {

@@ -2,12 +2,25 @@ package audit
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 )
 
 // Audit runs the checks over one snapshot concurrently and returns the
 // findings in catalog order, scored. A check that panics yields an error
 // finding; it never takes the run down.
+//
+// No verdict outlives missing evidence. A check whose Needs has a gap is
+// skipped (or in error, when the part failed to come) without running.
+// After a check runs, the parts and files it read decide what its verdict
+// is worth:
+//   - a Definite fail or warn stands, with a note of what was not read:
+//     the problem was seen;
+//   - any other verdict that read something that failed to come (a 403, a
+//     truncated slug, a file skipped for its size or type) becomes error,
+//     naming it;
+//   - any other verdict that read a part absent by design (no app given,
+//     not fetched for a fleet, no slug on Fir) becomes skip, naming it.
 func Audit(s *Snapshot, checks []Check) Result {
 	s.derive()
 	findings := make([]Finding, len(checks))
@@ -17,12 +30,18 @@ func Audit(s *Snapshot, checks []Check) Result {
 	}
 	wg.Wait()
 	score, grade := Score(findings)
-	return Result{App: s.App.Name, Score: score, Grade: grade, Findings: findings}
+	var incomplete []string
+	for _, f := range findings {
+		if f.Status == Error {
+			incomplete = append(incomplete, f.Check)
+		}
+	}
+	return Result{App: s.App.Name, Score: score, Grade: grade, Findings: findings, Incomplete: incomplete}
 }
 
 func runOne(s *Snapshot, c *Check) (f Finding) {
-	f = Finding{Check: c.ID, Severity: c.Severity, Title: c.Title, Evidence: []string{}}
-	if o, missing := gapOutcome(s, c.Reads); missing {
+	f = Finding{Check: c.ID, Severity: c.Severity, Title: c.Title, Evidence: []Evidence{}}
+	if o, missing := gapOutcome(s, c.Needs); missing {
 		return fill(f, o)
 	}
 	defer func() {
@@ -30,7 +49,52 @@ func runOne(s *Snapshot, c *Check) (f Finding) {
 			f = fill(f, Outcome{Status: Error, Message: fmt.Sprintf("check failed internally: %v", r)})
 		}
 	}()
-	return fill(f, c.Run(s))
+	v := newView(s)
+	o := c.Run(v)
+	return fill(f, settle(o, v))
+}
+
+// settle weighs a check's outcome against the holes it ran into.
+func settle(o Outcome, v *View) Outcome {
+	if o.Status == "" || o.Status == Error {
+		return o
+	}
+	var failed, absent []hole
+	for _, h := range v.holes {
+		if h.failed {
+			failed = append(failed, h)
+		} else {
+			absent = append(absent, h)
+		}
+	}
+	switch {
+	case len(v.holes) == 0:
+		return o
+	case o.Definite && (o.Status == Fail || o.Status == Warn):
+		return o.With(holeLines("not read", v.holes)...)
+	case len(failed) > 0:
+		return Outcome{Status: Error, Message: "could not audit: " + strings.Join(holeLines("", failed), "; ")}
+	case o.Status == Skip:
+		return o // not applicable whatever the missing part holds
+	}
+	return Outcome{Status: Skip, Message: strings.Join(holeLines("", absent), "; ")}
+}
+
+// holeLines describes holes, one line each: "config-vars unavailable: 403
+// forbidden", "requirements.txt: symlink (not read)".
+func holeLines(prefix string, holes []hole) []string {
+	out := make([]string, 0, len(holes))
+	for _, h := range holes {
+		line := h.what + ": " + h.reason
+		if h.what == string(h.part) {
+			line = h.what + " unavailable: " + h.reason
+		}
+		if prefix != "" {
+			line = prefix + ": " + line
+		}
+		out = append(out, line)
+	}
+	return out
 }
 
 func fill(f Finding, o Outcome) Finding {
@@ -45,13 +109,13 @@ func fill(f Finding, o Outcome) Finding {
 	return f
 }
 
-// gapOutcome turns the first missing part a check reads into its verdict: an
+// gapOutcome turns the first missing part a check needs into its verdict: an
 // error when fetching failed, a skip when the part does not apply.
-func gapOutcome(s *Snapshot, reads []Part) (Outcome, bool) {
-	for _, p := range reads {
+func gapOutcome(s *Snapshot, needs []Part) (Outcome, bool) {
+	for _, p := range needs {
 		if g, ok := s.Gaps[p]; ok {
 			if g.Failed {
-				return Outcome{Status: Error, Message: fmt.Sprintf("%s unavailable: %s", p, g.Reason)}, true
+				return Outcome{Status: Error, Message: fmt.Sprintf("could not audit: %s unavailable: %s", p, g.Reason)}, true
 			}
 			return Outcome{Status: Skip, Message: g.Reason}, true
 		}

@@ -7,11 +7,11 @@ import (
 
 func TestAuditKeepsCatalogOrderAndSurvivesPanics(t *testing.T) {
 	checks := []Check{
-		{ID: "a", Severity: High, Run: func(*Snapshot) Outcome { return Passf("ok") }},
-		{ID: "b", Severity: High, Run: func(*Snapshot) Outcome { panic("boom") }},
-		{ID: "c", Severity: Low, Reads: []Part{PartSlug}, Run: func(*Snapshot) Outcome { return Failf("never runs") }},
-		{ID: "d", Severity: Low, Reads: []Part{PartDynos}, Run: func(*Snapshot) Outcome { return Failf("never runs") }},
-		{ID: "e", Severity: Medium, Run: func(*Snapshot) Outcome { return Outcome{} }},
+		{ID: "a", Severity: High, Run: func(*View) Outcome { return Passf("ok") }},
+		{ID: "b", Severity: High, Run: func(*View) Outcome { panic("boom") }},
+		{ID: "c", Severity: Low, Needs: []Part{PartSlug}, Run: func(*View) Outcome { return Failf("never runs") }},
+		{ID: "d", Severity: Low, Needs: []Part{PartDynos}, Run: func(*View) Outcome { return Failf("never runs") }},
+		{ID: "e", Severity: Medium, Run: func(*View) Outcome { return Outcome{} }},
 	}
 	s := &Snapshot{App: App{Name: "x"}}
 	s.SetGap(PartSlug, "Fir-generation apps release OCI images, not slugs", false)

@@ -3,7 +3,6 @@ package audit
 import (
 	"crypto/hmac"
 	"crypto/sha256"
-	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -100,23 +99,24 @@ var sharedSecret = Check{
 	Rationale: "A secret that staging and production share makes staging a way into production: staging's " +
 		"weaker access control, logs and debug settings expose production's keys and data.",
 	Remediation: "Generate a separate value for each app: heroku config:set NAME=... -a APP.",
-	Reads:       []Part{PartConfig},
-	Uses:        []string{"secret-like config vars of every app audited in the same run, compared by keyed fingerprint"},
-	Run: func(s *Snapshot) Outcome {
-		if s.peers == nil || s.peers.compared == 0 {
+	Needs:       []Part{PartConfig},
+	Run: func(v *View) Outcome {
+		p := v.Peers()
+		if p == nil || p.compared == 0 {
 			return Skipf("audited alone: no other app to compare secrets with")
 		}
-		if len(s.peers.shared) == 0 {
-			return Passf("no secret value is shared with the %d other app(s) audited", s.peers.compared)
+		if len(p.shared) == 0 {
+			return Passf("no secret value is shared with the %d other app(s) audited", p.compared)
 		}
-		var ev, names []string
-		for _, sv := range s.peers.shared {
-			ev = append(ev, fmt.Sprintf("config var %s has the same value as %s's %s", sv.Var, sv.OtherApp, sv.OtherVar))
+		var ev []Evidence
+		var names []string
+		for _, sv := range p.shared {
+			ev = append(ev, ofVar(sv.Var, "config var %s has the same value as %s's %s", sv.Var, sv.OtherApp, sv.OtherVar))
 			if !slices.Contains(names, sv.Var) {
 				names = append(names, sv.Var)
 			}
 		}
-		return Failf("%s shared with another app", strings.Join(names, ", ")).With(ev...).
-			Fix("give each app its own value: heroku config:set %s=... %s", names[0], s.appFlag())
+		return Failf("%s shared with another app", strings.Join(names, ", ")).WithEv(ev...).
+			Fix("give each app its own value: heroku config:set %s=... %s", names[0], v.AppFlag())
 	},
 }

@@ -182,6 +182,9 @@ func TestJSONKeysWhenSet(t *testing.T) {
 						t.Errorf("%s suppressed = %v", src.Check, got)
 					}
 				}
+				if hasPlace(src.Evidence) {
+					want = append(want, "evidence_detail")
+				}
 				if src.Baseline != "" {
 					want = append(want, "baseline")
 					if got := f.(map[string]any)["baseline"]; got != src.Baseline {
@@ -194,8 +197,12 @@ func TestJSONKeysWhenSet(t *testing.T) {
 			if len(fixed) != len(res.Fixed) {
 				t.Fatalf("fixed: %d, want %d", len(fixed), len(res.Fixed))
 			}
-			for _, f := range fixed {
-				check("fixed finding", f, base...)
+			for k, f := range fixed {
+				want := slices.Clone(base)
+				if hasPlace(res.Fixed[k].Evidence) {
+					want = append(want, "evidence_detail")
+				}
+				check("fixed finding", f, want...)
 			}
 		})
 	}
@@ -298,7 +305,7 @@ func TestMarkdownHostileText(t *testing.T) {
 	hostile := "a | b </details> <script>x</script> *em* _u_ [l](javascript:x) `c` ~~s~~ &amp; $x$\nnext line"
 	res := scored("evil|app<b>", []audit.Finding{
 		{Check: "debug-mode", Status: audit.Fail, Severity: audit.Critical, Title: hostile, Message: hostile,
-			Evidence: []string{hostile}, Remediation: "echo `x` | tee\nrm -rf | y", Suppressed: &audit.Suppressed{Reason: hostile}},
+			Evidence: evs(hostile), Remediation: "echo `x` | tee\nrm -rf | y", Suppressed: &audit.Suppressed{Reason: hostile}},
 	})
 	res.Fixed = []audit.Finding{{Check: "stack", Title: hostile}}
 	out := string(render(t, "markdown", Report{Results: []audit.Result{res, midApp()}, Notices: []string{hostile}}))
@@ -408,12 +415,12 @@ func TestMDCode(t *testing.T) {
 func TestFormatsOverAuditMarks(t *testing.T) {
 	before := []audit.Result{scored("shop", []audit.Finding{
 		{Check: "debug-mode", Status: audit.Pass, Severity: audit.Critical, Title: "Debug mode is off", Message: "off"},
-		{Check: "stack", Status: audit.Fail, Severity: audit.High, Title: "A supported stack", Message: "heroku-20", Evidence: []string{}},
+		{Check: "stack", Status: audit.Fail, Severity: audit.High, Title: "A supported stack", Message: "heroku-20", Evidence: []audit.Evidence{}},
 		{Check: "log-drain", Status: audit.Warn, Severity: audit.Low, Title: "Logs leave the platform", Message: "no drain"},
 	})}
 	now := []audit.Result{scored("shop", []audit.Finding{
 		{Check: "debug-mode", Status: audit.Fail, Severity: audit.Critical, Title: "Debug mode is off", Message: "DEBUG is truthy",
-			Evidence: []string{"config var DEBUG is truthy"}},
+			Evidence: evs("config var DEBUG is truthy")},
 		{Check: "stack", Status: audit.Pass, Severity: audit.High, Title: "A supported stack", Message: "heroku-24"},
 		{Check: "log-drain", Status: audit.Warn, Severity: audit.Low, Title: "Logs leave the platform", Message: "no drain"},
 	})}
@@ -461,7 +468,7 @@ func TestFormatsOverAuditMarks(t *testing.T) {
 func TestFormatsNeverAddText(t *testing.T) {
 	const carried = "EVIDENCE-MARKER"
 	res := scored("shop", []audit.Finding{{Check: "debug-mode", Status: audit.Fail, Severity: audit.Critical,
-		Message: "m", Evidence: []string{"config var DEBUG " + carried}}})
+		Message: "m", Evidence: evs("config var DEBUG " + carried)}})
 	for _, name := range FormatNames() {
 		t.Run(name, func(t *testing.T) {
 			out := string(render(t, name, Report{Results: []audit.Result{res}, Checks: richChecks()}))
@@ -542,4 +549,15 @@ func TestExpiredNotice(t *testing.T) {
 			}
 		})
 	}
+}
+
+// hasPlace reports whether any evidence names a place: the JSON then has
+// evidence_detail.
+func hasPlace(ev []audit.Evidence) bool {
+	for _, e := range ev {
+		if e.File != "" || e.ConfigVar != "" || e.Process != "" {
+			return true
+		}
+	}
+	return false
 }

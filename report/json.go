@@ -58,6 +58,9 @@ type jsonFinding struct {
 
 	Suppressed *jsonSuppressed `json:"suppressed,omitempty"`
 	Baseline   string          `json:"baseline,omitempty"` // "new" or "existing"
+	// EvidenceDetail repeats the evidence with the place each line names
+	// (file and line, config var, process type), when any names one.
+	EvidenceDetail []audit.Evidence `json:"evidence_detail,omitempty"`
 }
 
 type jsonSuppressed struct {
@@ -123,12 +126,18 @@ func toJSONFinding(f audit.Finding) jsonFinding {
 		Severity:    f.Severity.String(),
 		Title:       f.Title,
 		Message:     f.Message,
-		Evidence:    append(make([]string, 0, len(f.Evidence)), f.Evidence...),
+		Evidence:    append(make([]string, 0, len(f.Evidence)), audit.Texts(f.Evidence)...),
 		Remediation: f.Remediation,
 		Baseline:    f.Baseline,
 	}
 	if s := f.Suppressed; s != nil {
 		jf.Suppressed = &jsonSuppressed{Reason: s.Reason, Expires: s.Expires}
+	}
+	for _, e := range f.Evidence {
+		if e.File != "" || e.ConfigVar != "" || e.Process != "" {
+			jf.EvidenceDetail = f.Evidence // the places, beside the schema-1 text list
+			break
+		}
 	}
 	return jf
 }

@@ -186,7 +186,7 @@ func junitSuiteOf(res audit.Result, withBaseline bool) junitSuite {
 func junitDetails(f audit.Finding) string {
 	var lines []string
 	for _, e := range f.Evidence {
-		lines = append(lines, clean(e, false))
+		lines = append(lines, clean(e.Text, false))
 	}
 	if fix := strings.TrimSpace(f.Remediation); fix != "" {
 		lines = append(lines, "fix: "+clean(fix, true))

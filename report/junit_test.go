@@ -212,7 +212,7 @@ func TestJUnitWellFormed(t *testing.T) {
 	const name = `a&b<c>"d'e`
 	res := scored(name, []audit.Finding{
 		{Check: "debug-mode", Status: audit.Fail, Severity: audit.Critical, Title: name, Message: name,
-			Evidence: []string{name + "</failure><x>", "]]>", "ctl\x01\x1b\uFFFE"}, Remediation: name + "\n--"},
+			Evidence: evs(name+"</failure><x>", "]]>", "ctl\x01\x1b\uFFFE"), Remediation: name + "\n--"},
 		{Check: "stack", Status: audit.Warn, Severity: audit.High, Title: name, Message: "-->" + name},
 		{Check: "web-server", Status: audit.Fail, Severity: audit.High, Title: name, Message: name,
 			Suppressed: &audit.Suppressed{Reason: name + "--"}},

@@ -122,7 +122,7 @@ func writeMarkdownApp(b *bytes.Buffer, res audit.Result, open bool) {
 		if len(f.Evidence) > 0 {
 			ev := make([]string, len(f.Evidence))
 			for i, e := range f.Evidence {
-				ev[i] = mdText(e)
+				ev[i] = mdText(e.Text)
 			}
 			fmt.Fprintf(b, "  - evidence: %s\n", strings.Join(ev, "; "))
 		}

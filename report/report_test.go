@@ -28,13 +28,13 @@ func scored(app string, fs []audit.Finding) audit.Result {
 func cleanApp() audit.Result {
 	return scored("shop-prod", []audit.Finding{
 		{Check: "debug-mode", Status: audit.Pass, Severity: audit.Critical, Title: "Debug mode is off",
-			Message: "DEBUG and FLASK_DEBUG are unset; the web command has no --reload", Evidence: []string{}},
+			Message: "DEBUG and FLASK_DEBUG are unset; the web command has no --reload", Evidence: []audit.Evidence{}},
 		{Check: "secret-key", Status: audit.Pass, Severity: audit.Critical, Title: "SECRET_KEY is strong",
-			Message: "SECRET_KEY is set: 64 characters, high entropy", Evidence: []string{"config var SECRET_KEY"}},
+			Message: "SECRET_KEY is set: 64 characters, high entropy", Evidence: evs("config var SECRET_KEY")},
 		{Check: "web-server", Status: audit.Pass, Severity: audit.High, Title: "A production web server",
-			Message: "web runs gunicorn", Evidence: []string{"formation web: gunicorn app:app"}},
+			Message: "web runs gunicorn", Evidence: evs("formation web: gunicorn app:app")},
 		{Check: "postgres-ssl", Status: audit.Skip, Severity: audit.High, Title: "Postgres over TLS",
-			Message: "no Postgres add-on or URL", Evidence: []string{}},
+			Message: "no Postgres add-on or URL", Evidence: []audit.Evidence{}},
 	})
 }
 
@@ -42,43 +42,43 @@ func mixedApp() audit.Result {
 	return scored("shop-staging", []audit.Finding{
 		{Check: "debug-mode", Status: audit.Fail, Severity: audit.Critical, Title: "Debug mode is off",
 			Message:     "FLASK_DEBUG is truthy: the Werkzeug debugger runs in production",
-			Evidence:    []string{"config var FLASK_DEBUG is truthy"},
+			Evidence:    evs("config var FLASK_DEBUG is truthy"),
 			Remediation: "heroku config:unset FLASK_DEBUG -a shop-staging"},
 		{Check: "secret-key", Status: audit.Pass, Severity: audit.Critical, Title: "SECRET_KEY is strong",
-			Message: "SECRET_KEY is set: 64 characters, high entropy", Evidence: []string{"config var SECRET_KEY"}},
+			Message: "SECRET_KEY is set: 64 characters, high entropy", Evidence: evs("config var SECRET_KEY")},
 		{Check: "web-server", Status: audit.Fail, Severity: audit.High, Title: "A production web server",
 			Message: "web runs the Flask development server",
-			Evidence: []string{
+			Evidence: evs(
 				"Procfile line 1: web: flask run --host=0.0.0.0 --port=$PORT",
 				"slug process_types: web",
-			},
+			),
 			Remediation: "serve the app with gunicorn; in the Procfile:\nweb: gunicorn app:app"},
 		{Check: "gunicorn-workers", Status: audit.Skip, Severity: audit.Medium, Title: "Gunicorn workers fit the dyno",
-			Message: "web does not run gunicorn", Evidence: []string{}},
+			Message: "web does not run gunicorn", Evidence: []audit.Evidence{}},
 		{Check: "postgres-ssl", Status: audit.Warn, Severity: audit.High, Title: "Postgres over TLS",
 			Message: "Heroku Postgres with sslmode set nowhere visible: Heroku advises requiring TLS in code " +
 				"(sslmode=require), since DATABASE_URL is rotated and edits to it do not last",
-			Evidence:    []string{"add-on heroku-postgresql:essential-0 (DATABASE_URL)"},
+			Evidence:    evs("add-on heroku-postgresql:essential-0 (DATABASE_URL)"),
 			Remediation: "create_engine(url, connect_args={\"sslmode\": \"require\"})"},
 		{Check: "stack", Status: audit.Error, Severity: audit.High, Title: "A supported stack",
-			Message: "app unavailable: 503 from the Platform API", Evidence: []string{}},
+			Message: "app unavailable: 503 from the Platform API", Evidence: []audit.Evidence{}},
 		{Check: "log-drain", Status: audit.Warn, Severity: audit.Low, Title: "Logs leave the platform",
-			Message: "no log drain and no logging add-on", Evidence: []string{}},
+			Message: "no log drain and no logging add-on", Evidence: []audit.Evidence{}},
 		{Check: "dependency-pins", Status: audit.Warn, Severity: audit.Medium, Title: "Dependencies are pinned",
 			Message:  "see https://devcenter.example/articles/python-pip-and-requirements-files-and-lock-files-in-depth-2026 for lock files",
-			Evidence: []string{"requirements.txt: flask", "requirements.txt: sqlalchemy>=2"}},
+			Evidence: evs("requirements.txt: flask", "requirements.txt: sqlalchemy>=2")},
 	})
 }
 
 func midApp() audit.Result {
 	return scored("blog", []audit.Finding{
 		{Check: "debug-mode", Status: audit.Pass, Severity: audit.Critical, Title: "Debug mode is off",
-			Message: "DEBUG is unset", Evidence: []string{}},
+			Message: "DEBUG is unset", Evidence: []audit.Evidence{}},
 		{Check: "session-cookies", Status: audit.Fail, Severity: audit.Medium, Title: "Session cookies are locked down",
-			Message: "SESSION_COOKIE_SECURE is set falsy", Evidence: []string{"config var SESSION_COOKIE_SECURE"},
+			Message: "SESSION_COOKIE_SECURE is set falsy", Evidence: evs("config var SESSION_COOKIE_SECURE"),
 			Remediation: "heroku config:unset SESSION_COOKIE_SECURE -a blog"},
 		{Check: "web-server", Status: audit.Pass, Severity: audit.High, Title: "A production web server",
-			Message: "web runs gunicorn", Evidence: []string{}},
+			Message: "web runs gunicorn", Evidence: []audit.Evidence{}},
 	})
 }
 
@@ -93,10 +93,10 @@ func sampleChecks() []audit.Check {
 				"anyone who can trigger an error, and shows full tracebacks with local variables.",
 			Remediation: "Unset DEBUG and FLASK_DEBUG (heroku config:unset DEBUG FLASK_DEBUG -a APP) and drop " +
 				"--reload from the gunicorn command.",
-			Reads: []audit.Part{audit.PartConfig, audit.PartFormation, audit.PartFiles}},
+			Needs: []audit.Part{audit.PartConfig, audit.PartFormation, audit.PartFiles}},
 		{ID: "stack", Title: "The app runs on a supported stack", Severity: audit.High,
 			Rationale: "Stacks past end of life get no security updates.", Remediation: "heroku stack:set heroku-24 -a APP",
-			Reads: []audit.Part{audit.PartApp}},
+			Needs: []audit.Part{audit.PartApp}},
 		{ID: "log-drain", Title: "Logs are kept somewhere", Severity: audit.Low},
 	}
 }
@@ -432,6 +432,15 @@ func TestJSONKeys(t *testing.T) {
 			t.Fatalf("app %d: findings is %T, want an array", i, app["findings"])
 		}
 		for _, f := range findings {
+			// evidence_detail is additive to schema 1: the places the evidence names
+			if m, ok := f.(map[string]any); ok {
+				if d, ok := m["evidence_detail"].([]any); ok {
+					if ev, _ := m["evidence"].([]any); len(ev) != len(d) {
+						t.Errorf("evidence_detail has %d entries for %d evidence lines", len(d), len(ev))
+					}
+					delete(m, "evidence_detail")
+				}
+			}
 			fm := keys(t, "finding", f, "check", "status", "severity", "title", "message", "evidence", "remediation")
 			if _, ok := fm["evidence"].([]any); !ok {
 				t.Errorf("app %d finding %v: evidence is %T, want an array", i, fm["check"], fm["evidence"])

@@ -14,32 +14,32 @@ func richStaging() audit.Result {
 	r := scored("shop-staging", []audit.Finding{
 		{Check: "debug-mode", Status: audit.Fail, Severity: audit.Critical, Title: "Debug mode is off",
 			Message:     "FLASK_DEBUG is truthy: the Werkzeug debugger runs in production",
-			Evidence:    []string{"config var FLASK_DEBUG is truthy"},
+			Evidence:    evs("config var FLASK_DEBUG is truthy"),
 			Remediation: "heroku config:unset FLASK_DEBUG -a shop-staging", Baseline: audit.BaselineNew},
 		{Check: "secret-key", Status: audit.Pass, Severity: audit.Critical, Title: "SECRET_KEY is strong",
-			Message: "SECRET_KEY is set: 64 characters, high entropy", Evidence: []string{"config var SECRET_KEY"}},
+			Message: "SECRET_KEY is set: 64 characters, high entropy", Evidence: evs("config var SECRET_KEY")},
 		{Check: "web-server", Status: audit.Fail, Severity: audit.High, Title: "A production web server",
 			Message:     "web runs a development server: flask run",
-			Evidence:    []string{"Procfile line 1: flask run", "slug process type web"},
+			Evidence:    evs("Procfile line 1: flask run", "slug process type web"),
 			Remediation: "serve the app with gunicorn; in the Procfile:\nweb: gunicorn app:app", Baseline: audit.BaselineExisting},
 		{Check: "gunicorn-workers", Status: audit.Skip, Severity: audit.Medium, Title: "Gunicorn workers fit the dyno",
-			Message: "web does not run gunicorn", Evidence: []string{}},
+			Message: "web does not run gunicorn", Evidence: []audit.Evidence{}},
 		{Check: "postgres-ssl", Status: audit.Fail, Severity: audit.High, Title: "Postgres over TLS",
 			Message:     "DATABASE_URL turns TLS off",
-			Evidence:    []string{"config var DATABASE_URL: sslmode=disable"},
+			Evidence:    evs("config var DATABASE_URL: sslmode=disable"),
 			Remediation: "create_engine(url, connect_args={\"sslmode\": \"require\"})",
 			Suppressed:  &audit.Suppressed{Reason: "staging uses a throwaway copy | no customer data", Expires: "2027-01-31"},
 			Baseline:    audit.BaselineExisting},
 		{Check: "dyno-tier", Status: audit.Warn, Severity: audit.Medium, Title: "Web dynos do not sleep",
-			Message: "web runs on eco dynos, which sleep after 30 minutes idle", Evidence: []string{"web: 1 × eco"},
+			Message: "web runs on eco dynos, which sleep after 30 minutes idle", Evidence: evs("web: 1 × eco"),
 			Remediation: "heroku ps:type web=basic -a shop-staging",
 			Suppressed:  &audit.Suppressed{Reason: "staging may sleep"}, Baseline: audit.BaselineNew},
 		{Check: "stack", Status: audit.Error, Severity: audit.High, Title: "A supported stack",
-			Message: "app unavailable: 503 from the Platform API", Evidence: []string{}},
+			Message: "app unavailable: 503 from the Platform API", Evidence: []audit.Evidence{}},
 	})
 	r.Fixed = []audit.Finding{
 		{Check: "log-drain", Status: audit.Warn, Severity: audit.Low, Title: "Logs leave the platform",
-			Message: "no log drain and no logging add-on", Evidence: []string{}},
+			Message: "no log drain and no logging add-on", Evidence: []audit.Evidence{}},
 	}
 	return r
 }
@@ -48,29 +48,29 @@ func richBlog() audit.Result {
 	return scored("blog", []audit.Finding{
 		{Check: "hardcoded-secret", Status: audit.Fail, Severity: audit.High, Title: "No secret in the source",
 			Message:     "SECRET_KEY is a string literal in the source",
-			Evidence:    []string{"app.py:12: SECRET_KEY = '****'"},
+			Evidence:    evs("app.py:12: SECRET_KEY = '****'"),
 			Remediation: "read it from the environment: app.secret_key = os.environ[\"SECRET_KEY\"]", Baseline: audit.BaselineNew},
 		{Check: "debug-in-source", Status: audit.Warn, Severity: audit.High, Title: "No debug switch in the source",
-			Message: "DEBUG = True in a config module", Evidence: []string{"blog/config.py:3: DEBUG = True"},
+			Message: "DEBUG = True in a config module", Evidence: evs("blog/config.py:3: DEBUG = True"),
 			Remediation: "set DEBUG from the environment", Baseline: audit.BaselineExisting},
 		{Check: "session-cookies", Status: audit.Pass, Severity: audit.Medium, Title: "Session cookies are locked down",
-			Message: "no cookie settings weakened", Evidence: []string{}},
+			Message: "no cookie settings weakened", Evidence: []audit.Evidence{}},
 		// not in richChecks: SARIF must add a rule for it from the finding
 		{Check: "server-banner", Status: audit.Warn, Severity: audit.Low, Title: "The server banner is quiet",
-			Message: "Server reveals a version", Evidence: []string{"Server: gunicorn/23.0.0"}, Baseline: audit.BaselineNew},
+			Message: "Server reveals a version", Evidence: evs("Server: gunicorn/23.0.0"), Baseline: audit.BaselineNew},
 	})
 }
 
 func richProd() audit.Result {
 	r := scored("shop-prod", []audit.Finding{
 		{Check: "debug-mode", Status: audit.Pass, Severity: audit.Critical, Title: "Debug mode is off",
-			Message: "DEBUG and FLASK_DEBUG are unset", Evidence: []string{}},
+			Message: "DEBUG and FLASK_DEBUG are unset", Evidence: []audit.Evidence{}},
 		{Check: "web-server", Status: audit.Pass, Severity: audit.High, Title: "A production web server",
-			Message: "web runs gunicorn", Evidence: []string{"Procfile line 1: gunicorn"}},
+			Message: "web runs gunicorn", Evidence: evs("Procfile line 1: gunicorn")},
 	})
 	r.Fixed = []audit.Finding{
 		{Check: "debug-mode", Status: audit.Fail, Severity: audit.Critical, Title: "Debug mode is off",
-			Message: "DEBUG is truthy", Evidence: []string{"config var DEBUG is truthy"}},
+			Message: "DEBUG is truthy", Evidence: evs("config var DEBUG is truthy")},
 	}
 	return r
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"io"
 	"net/url"
-	"strconv"
 	"strings"
 	"unicode"
 
@@ -138,7 +137,7 @@ func addResult(run *sarif.Run, app string, f audit.Finding) {
 
 	text := app + ": " + nonEmpty(f.Message, f.Title)
 	if len(f.Evidence) > 0 {
-		text += "\nEvidence: " + strings.Join(f.Evidence, "; ")
+		text += "\nEvidence: " + strings.Join(audit.Texts(f.Evidence), "; ")
 	}
 	if fix := strings.TrimSpace(f.Remediation); fix != "" {
 		text += "\nFix: " + fix
@@ -197,90 +196,27 @@ func runProperties(r Report) *sarif.PropertyBag {
 	return props
 }
 
-// findingLocation places a finding: at the file and line its evidence names
-// (a slug file such as "app.py:12: ..." or "Procfile line 3"), else at a
-// stable URI for the config var it names, else at one for the check on the
-// app. The URIs are built from names only, never from the rest of the
-// evidence line, which can describe a value.
+// findingLocation places a finding: at the file and line its evidence
+// names, else at a stable URI for the config var or process it names, else
+// at one for the check on the app. The places are the evidence's own
+// fields, so rewording a message never moves an alert.
 func findingLocation(app string, f audit.Finding) (uri string, line int) {
 	for _, e := range f.Evidence {
-		if file, n, ok := evidenceFile(e); ok {
-			return fileURI(file), n
+		if e.File != "" {
+			return fileURI(e.File), e.Line
 		}
 	}
 	for _, e := range f.Evidence {
-		if name, ok := evidenceConfigVar(e); ok {
-			return herokuURI(app, "config-vars", name), 0
+		if e.ConfigVar != "" {
+			return herokuURI(app, "config-vars", e.ConfigVar), 0
+		}
+	}
+	for _, e := range f.Evidence {
+		if e.Process != "" {
+			return herokuURI(app, "formation", e.Process), 0
 		}
 	}
 	return herokuURI(app, "checks", f.Check), 0
-}
-
-// evidenceFile reads "FILE:LINE" at the start of an evidence line (followed
-// by the end, a colon or a blank), or "Procfile line N". FILE has no blanks
-// and is not a bare number, so "add-on heroku-postgresql:essential-0" and
-// "config var X: 5 characters" are not taken for files.
-func evidenceFile(e string) (file string, line int, ok bool) {
-	if rest, found := strings.CutPrefix(e, "Procfile line "); found {
-		if n, ok := leadingLine(rest); ok {
-			return "Procfile", n, true
-		}
-		return "", 0, false
-	}
-	i := strings.IndexByte(e, ':')
-	if i <= 0 {
-		return "", 0, false
-	}
-	file = e[:i]
-	if strings.IndexFunc(file, unicode.IsSpace) >= 0 || strings.Trim(file, "0123456789") == "" ||
-		strings.ContainsAny(file, "\x00\\") {
-		return "", 0, false
-	}
-	n, ok := leadingLine(e[i+1:])
-	if !ok {
-		return "", 0, false
-	}
-	return file, n, true
-}
-
-// leadingLine reads a line number at the start of s, which must end there or
-// be followed by a colon, a blank or a comma.
-func leadingLine(s string) (int, bool) {
-	j := 0
-	for j < len(s) && s[j] >= '0' && s[j] <= '9' {
-		j++
-	}
-	if j == 0 || j > 9 {
-		return 0, false
-	}
-	if j < len(s) && !strings.ContainsRune(": ,)", rune(s[j])) {
-		return 0, false
-	}
-	n, err := strconv.Atoi(s[:j])
-	if err != nil || n < 1 {
-		return 0, false
-	}
-	return n, true
-}
-
-// evidenceConfigVar reads the variable name of "config var NAME ...": the
-// name only, up to the first character that cannot be part of one.
-func evidenceConfigVar(e string) (string, bool) {
-	rest, ok := strings.CutPrefix(e, "config var ")
-	if !ok {
-		return "", false
-	}
-	end := strings.IndexFunc(rest, func(r rune) bool {
-		return !(r == '_' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
-	})
-	if end < 0 {
-		end = len(rest)
-	}
-	name := rest[:end]
-	if name == "" || name[0] >= '0' && name[0] <= '9' {
-		return "", false
-	}
-	return name, true
 }
 
 // fileURI writes a slug-relative path as a relative URI reference, which

@@ -132,9 +132,9 @@ func hostileResult() audit.Result {
 	h := "a\x1b[2J\"<>&\u202e\xff|`\n"
 	return scored("app&<>\"", []audit.Finding{
 		{Check: "debug-mode", Status: audit.Fail, Severity: audit.Critical, Title: h, Message: h,
-			Evidence: []string{h, "config var " + h, "x.py:0: " + h}, Remediation: h,
+			Evidence: evs(h, "config var "+h, "x.py:0: "+h), Remediation: h,
 			Suppressed: &audit.Suppressed{Reason: h, Expires: h}, Baseline: audit.BaselineNew},
-		{Check: h, Status: audit.Warn, Severity: audit.Severity(42), Message: h, Evidence: []string{"a b:12: " + h}},
+		{Check: h, Status: audit.Warn, Severity: audit.Severity(42), Message: h, Evidence: evs("a b:12: " + h)},
 		{Check: "", Status: audit.Warn, Severity: audit.Low, Message: ""},
 		{Check: "stack", Status: audit.Error, Severity: audit.High, Message: h},
 	})
@@ -344,7 +344,7 @@ func TestSARIFWithoutBaseline(t *testing.T) {
 func TestSARIFConfigVarLocation(t *testing.T) {
 	const value = "sslmode=disable"
 	res := scored("app", []audit.Finding{{Check: "postgres-ssl", Status: audit.Fail, Severity: audit.High,
-		Message: "TLS is off", Evidence: []string{"config var DATABASE_URL: " + value}}})
+		Message: "TLS is off", Evidence: evs("config var DATABASE_URL: " + value)}})
 	out := render(t, "sarif", Report{Results: []audit.Result{res}, Checks: richChecks()})
 	doc := readSARIF(t, out)
 	r := doc.Runs[0].Results[0]
@@ -365,35 +365,21 @@ func TestSARIFConfigVarLocation(t *testing.T) {
 func TestEvidenceLocation(t *testing.T) {
 	cases := []struct {
 		name     string
-		evidence []string
+		evidence []audit.Evidence
 		uri      string
 		line     int
 	}{
-		{"file and line", []string{"app.py:12: SECRET_KEY = '****'"}, "app.py", 12},
-		{"nested file", []string{"blog/config.py:3: DEBUG = True"}, "blog/config.py", 3},
-		{"file and line, then a note", []string{"gunicorn.conf.py:7 (ssl_require=True)"}, "gunicorn.conf.py", 7},
-		{"file and line alone", []string{"wsgi.py:1"}, "wsgi.py", 1},
-		{"leading ./", []string{"./app.py:4: x"}, "app.py", 4},
-		{"Procfile line", []string{"Procfile line 3: gunicorn --reload"}, "Procfile", 3},
-		{"Procfile line alone", []string{"Procfile line 2"}, "Procfile", 2},
-		{"a file wins over a config var before it", []string{"config var DEBUG is truthy", "app.py:9: app.run(debug=True)"}, "app.py", 9},
-		{"config var", []string{"config var DEBUG is truthy"}, "heroku://shop/config-vars/DEBUG", 0},
-		{"config var with a colon", []string{"config var DATABASE_URL: sslmode=disable"}, "heroku://shop/config-vars/DATABASE_URL", 0},
-		{"config var list", []string{"config var AWS_KEY, STRIPE_KEY"}, "heroku://shop/config-vars/AWS_KEY", 0},
-		{"no config var name", []string{"config var "}, "heroku://shop/checks/x", 0},
-		{"no config var: a sentence", []string{"no config var SECRET_KEY or FLASK_SECRET_KEY"}, "heroku://shop/checks/x", 0},
-		{"add-on plan is not a file", []string{"add-on heroku-postgresql:essential-0 (DATABASE_URL)"}, "heroku://shop/checks/x", 0},
-		{"header is not a file", []string{"Server: gunicorn/23.0.0"}, "heroku://shop/checks/x", 0},
-		{"requirements without a line", []string{"requirements.txt: flask"}, "heroku://shop/checks/x", 0},
-		{"blank in the name", []string{"web: 1 × eco"}, "heroku://shop/checks/x", 0},
-		{"line 0", []string{"app.py:0: x"}, "heroku://shop/checks/x", 0},
-		{"digits then letters", []string{"app.py:12abc"}, "heroku://shop/checks/x", 0},
-		{"a time, not a file", []string{"12:30: cron"}, "heroku://shop/checks/x", 0},
-		{"URL", []string{"https://example.com:443/x"}, "heroku://shop/checks/x", 0},
-		{"huge line", []string{"app.py:99999999999: x"}, "heroku://shop/checks/x", 0},
-		{"Procfile line junk", []string{"Procfile line x"}, "heroku://shop/checks/x", 0},
-		{"file name needing escapes", []string{"my%file#1.py:2: x"}, "my%25file%231.py", 2},
-		{"colon in the first segment", []string{"a:b.py:2: x"}, "heroku://shop/checks/x", 0},
+		{"file and line", []audit.Evidence{{Text: "x", File: "app.py", Line: 12}}, "app.py", 12},
+		{"nested file", []audit.Evidence{{Text: "x", File: "blog/config.py", Line: 3}}, "blog/config.py", 3},
+		{"file without a line", []audit.Evidence{{Text: "x", File: "runtime.txt"}}, "runtime.txt", 0},
+		{"leading ./", []audit.Evidence{{Text: "x", File: "./app.py", Line: 4}}, "app.py", 4},
+		{"a file wins over a config var before it", []audit.Evidence{{Text: "x", ConfigVar: "DEBUG"}, {Text: "y", File: "app.py", Line: 9}}, "app.py", 9},
+		{"config var", []audit.Evidence{{Text: "x", ConfigVar: "DEBUG"}}, "heroku://shop/config-vars/DEBUG", 0},
+		{"a config var wins over a process", []audit.Evidence{{Text: "x", Process: "web"}, {Text: "y", ConfigVar: "GUNICORN_CMD_ARGS"}}, "heroku://shop/config-vars/GUNICORN_CMD_ARGS", 0},
+		{"process", []audit.Evidence{{Text: "x", Process: "web"}}, "heroku://shop/formation/web", 0},
+		// the text is never read for a place: rewording moves nothing
+		{"text alone names nothing", []audit.Evidence{{Text: "app.py:12: config var DEBUG"}}, "heroku://shop/checks/x", 0},
+		{"file name needing escapes", []audit.Evidence{{Text: "x", File: "my%file#1.py", Line: 2}}, "my%25file%231.py", 2},
 		{"no evidence", nil, "heroku://shop/checks/x", 0},
 	}
 	for _, c := range cases {
@@ -444,43 +430,17 @@ func TestRuleName(t *testing.T) {
 	}
 }
 
-// FuzzEvidenceLocation: whatever the evidence, locating a finding does not
-// panic, yields a URI that parses, and a config-var URI carries a name made
-// of name characters only, taken from the start of the line.
+// FuzzEvidenceLocation: whatever the evidence's fields hold, locating a
+// finding does not panic and yields a URI that parses.
 func FuzzEvidenceLocation(f *testing.F) {
-	for _, s := range []string{
-		"app.py:12: SECRET_KEY = 'x'", "Procfile line 3: web: x", "config var DATABASE_URL: sslmode=disable",
-		"config var ", "a:1", ":1", "Procfile line ", "x.py:0", "\xff:1", "config var _", "a/b c.py:3: x", "1:2",
-	} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, e string) {
-		uri, line := findingLocation("app", audit.Finding{Check: "chk", Evidence: []string{e}})
-		if line < 0 {
-			t.Fatalf("line %d", line)
-		}
-		if _, err := url.Parse(uri); err != nil {
+	f.Add("app.py", 12, "DATABASE_URL", "web")
+	f.Add("", 0, "", "")
+	f.Add("a b/c%.py", -1, "\xff", "w/eb")
+	f.Fuzz(func(t *testing.T, file string, line int, name, proc string) {
+		ev := []audit.Evidence{{Text: "t", File: file, Line: line, ConfigVar: name, Process: proc}}
+		uri, _ := findingLocation("app", audit.Finding{Check: "chk", Evidence: ev})
+		if _, err := url.Parse(uri); err != nil || uri == "" {
 			t.Fatalf("uri %q does not parse: %v", uri, err)
-		}
-		if name, ok := strings.CutPrefix(uri, "heroku://app/config-vars/"); ok {
-			if line != 0 || name == "" || strings.Trim(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") != "" ||
-				!strings.HasPrefix(e, "config var "+name) {
-				t.Fatalf("config var uri %q from %q", uri, e)
-			}
-			return
-		}
-		if uri == "heroku://app/checks/chk" {
-			if line != 0 {
-				t.Fatalf("check uri with line %d", line)
-			}
-			return
-		}
-		if line < 1 {
-			t.Fatalf("file uri %q without a line, from %q", uri, e)
-		}
-		file, n, ok := evidenceFile(e)
-		if !ok || n != line || strings.ContainsAny(file, " \t\n") {
-			t.Fatalf("file %q line %d ok %v from %q", file, n, ok, e)
 		}
 	})
 }
@@ -498,9 +458,9 @@ func FuzzSARIF(f *testing.F) {
 	f.Add("0 0", "Procfile8line 3", "config var ", "J0\x89\xbb\x8c\xb6T")
 	f.Fuzz(func(t *testing.T, app, ev1, ev2, reason string) {
 		res := audit.Result{App: app, Findings: []audit.Finding{
-			{Check: "debug-mode", Status: audit.Fail, Severity: audit.Critical, Message: ev1, Evidence: []string{ev1, ev2},
+			{Check: "debug-mode", Status: audit.Fail, Severity: audit.Critical, Message: ev1, Evidence: evs(ev1, ev2),
 				Suppressed: &audit.Suppressed{Reason: reason, Expires: reason}, Baseline: audit.BaselineExisting},
-			{Check: ev2, Status: audit.Warn, Severity: audit.Low, Message: reason, Evidence: []string{ev2}},
+			{Check: ev2, Status: audit.Warn, Severity: audit.Low, Message: reason, Evidence: evs(ev2)},
 			{Check: "stack", Status: audit.Error, Message: ev1},
 		}, Fixed: []audit.Finding{{Check: ev1, Title: reason}}}
 		var b strings.Builder

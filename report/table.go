@@ -165,11 +165,11 @@ func writeAttention(b *bytes.Buffer, f audit.Finding, p palette) {
 	case 0:
 		fmt.Fprintf(b, "  %s %s: %s\n", mark, id, clean(f.Message, false))
 	case 1:
-		fmt.Fprintf(b, "  %s %s: %s\n", mark, id, clean(f.Evidence[0], false))
+		fmt.Fprintf(b, "  %s %s: %s\n", mark, id, clean(f.Evidence[0].Text, false))
 	default:
 		fmt.Fprintf(b, "  %s %s:\n", mark, id)
 		for _, e := range f.Evidence {
-			fmt.Fprintf(b, "      %s\n", clean(e, false))
+			fmt.Fprintf(b, "      %s\n", clean(e.Text, false))
 		}
 	}
 	if fix := strings.TrimSpace(f.Remediation); fix != "" {

@@ -109,10 +109,10 @@ func FuzzRender(f *testing.F) {
 	f.Fuzz(func(t *testing.T, app, message, evidence, remediation, appErr string) {
 		res := audit.Result{App: app, Score: 50, Grade: "F", Error: appErr, Findings: []audit.Finding{
 			{Check: "debug-mode", Status: audit.Fail, Severity: audit.Critical, Title: "t", Message: message,
-				Evidence: []string{evidence, evidence}, Remediation: remediation},
-			{Check: "web-server", Status: audit.Warn, Severity: audit.High, Message: message, Evidence: []string{evidence}},
+				Evidence: evs(evidence, evidence), Remediation: remediation},
+			{Check: "web-server", Status: audit.Warn, Severity: audit.High, Message: message, Evidence: evs(evidence)},
 			{Check: "stack", Status: audit.Error, Severity: audit.High, Message: message},
-			{Check: "log-drain", Status: audit.Fail, Severity: audit.Low, Message: message, Evidence: []string{evidence},
+			{Check: "log-drain", Status: audit.Fail, Severity: audit.Low, Message: message, Evidence: evs(evidence),
 				Suppressed: &audit.Suppressed{Reason: remediation, Expires: evidence}, Baseline: audit.BaselineNew},
 		}, Fixed: []audit.Finding{{Check: "csp", Title: message, Message: evidence}}}
 		for _, r := range []Report{
