@@ -166,3 +166,14 @@ func TestSharedSecret(t *testing.T) {
 		t.Errorf("clean = %s %q", f.Status, f.Message)
 	}
 }
+
+// The same app named twice holds the same values, but shares nothing with
+// another app.
+func TestSharedSecretSameAppTwice(t *testing.T) {
+	a, b := base(), base()
+	LinkSharedSecrets([]*Snapshot{a, b}, []byte("k"))
+	f := Audit(a, []Check{sharedSecret}).Findings[0]
+	if f.Status == Fail {
+		t.Errorf("shared-secret = %s %q: an app was compared with itself", f.Status, f.Message)
+	}
+}

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -143,19 +144,18 @@ var secretStrength = Check{
 	Run:         runSecretStrength,
 }
 
-var (
-	secretName    = regexp.MustCompile(`(^|_)(SECRET|TOKEN|PASSWORD|PASSWD|PASS|API_KEY|KEY|PRIVATE_KEY|CLIENT_SECRET)$`)
-	publicKeyName = regexp.MustCompile(`(PUBLISHABLE|PUBLIC|PUB|SITE)_KEY$|_KEY_ID$`)
-)
-
-// minSecretLen is what "very short" means for an API token or password.
-const minSecretLen = 12
-
-// isSecretName reports whether a config var name looks like it holds a
-// credential.
-func isSecretName(name string) bool {
-	n := strings.ToUpper(name)
-	return secretName.MatchString(n) && !publicKeyName.MatchString(n)
+// credentialOf is the part of a secret's value that is the credential: the
+// password of a URL (its host is not the app's choice), else the whole
+// value. A URL without a password has none to judge.
+func credentialOf(v string) (string, bool) {
+	u, err := url.Parse(strings.TrimSpace(v))
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return v, true
+	}
+	if u.User == nil {
+		return "", false
+	}
+	return u.User.Password()
 }
 
 func runSecretStrength(v *View) Outcome {
@@ -172,11 +172,16 @@ func runSecretStrength(v *View) Outcome {
 		case "SECRET_KEY", "FLASK_SECRET_KEY", "JWT_SECRET_KEY":
 			continue // the secret-key check
 		}
-		if !isSecretName(name) || fromAddon[name] {
+		val := v.ConfigVars()[name]
+		if !IsSecret(name, val) || fromAddon[name] {
+			continue
+		}
+		cred, ok := credentialOf(val)
+		if !ok {
 			continue
 		}
 		checked = append(checked, name)
-		if why := valueWeakness(v.ConfigVars()[name], minSecretLen); why != "" {
+		if why := valueWeakness(cred, minSecretLen); why != "" {
 			weak = append(weak, ofVar(name, "config var %s: %s", name, why))
 		}
 	}

@@ -71,6 +71,8 @@ func auditedWith(vars map[string]string) change {
 
 var configCases = []checkCase{
 	{check: "shared-secret", name: "audited alone", status: Skip},
+	// SENTRY_DSN is a secret to diff; it is to shared-secret too (one classifier)
+	{check: "shared-secret", name: "same SENTRY_DSN", changes: []change{env("SENTRY_DSN", "https://a1b2c3d4e5f6a7b8c9d0@o1.ingest.sentry.io/42"), auditedWith(map[string]string{"SENTRY_DSN": "https://a1b2c3d4e5f6a7b8c9d0@o1.ingest.sentry.io/42"})}, status: Fail, ev: "SENTRY_DSN has the same value"},
 	{check: "shared-secret", name: "nothing shared", changes: []change{auditedWith(map[string]string{"SECRET_KEY": strings.Repeat("7f", 32)})}, status: Pass},
 	{check: "shared-secret", name: "same SECRET_KEY", changes: []change{auditedWith(map[string]string{"SECRET_KEY": strongKey})}, status: Fail, ev: "same value as other's SECRET_KEY", fix: "config:set SECRET_KEY=... -a myapp"},
 
@@ -121,6 +123,11 @@ var configCases = []checkCase{
 	{check: "secret-strength", name: "publishable key ignored", changes: []change{env("STRIPE_PUBLISHABLE_KEY", "pk"), env("AWS_ACCESS_KEY_ID", "x")}, status: Skip},
 	{check: "secret-strength", name: "add-on vars ignored", changes: []change{env("REDIS_PASSWORD", "x"), addons(Addon{Service: "heroku-redis", ConfigVars: []string{"REDIS_PASSWORD"}})}, status: Skip},
 	{check: "secret-strength", name: "secret-key family left to secret-key", changes: []change{env("JWT_SECRET_KEY", "x")}, status: Skip},
+	// the one classifier: a DSN is a secret here as it is to diff and shared-secret
+	{check: "secret-strength", name: "placeholder DSN", changes: []change{env("SENTRY_DSN", "changeme")}, status: Fail, ev: "SENTRY_DSN"},
+	// a URL's host is not the app's choice; its password is
+	{check: "secret-strength", name: "URL judged by its password", changes: []change{env("EXTERNAL_DB_URL", "postgres://app:hunter2@db.example.com:5432/app")}, status: Fail, ev: "EXTERNAL_DB_URL: 7 characters"},
+	{check: "secret-strength", name: "URL with a strong password", changes: []change{env("EXTERNAL_DB_URL", "postgres://app:Zk8q2LmR7vXw4tYb9NcP@db.example.com:5432/app")}, status: Pass},
 
 	{check: "uploads-storage", name: "no upload folder", status: Skip},
 	{check: "uploads-storage", name: "local folder", changes: []change{env("UPLOAD_FOLDER", "/app/uploads")}, status: Warn, msg: "ephemeral", fix: "bucketeer"},

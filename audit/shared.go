@@ -3,7 +3,6 @@ package audit
 import (
 	"crypto/hmac"
 	"crypto/sha256"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -20,20 +19,6 @@ type sharedVar struct {
 type peers struct {
 	compared int // other apps whose config was compared
 	shared   []sharedVar
-}
-
-// credentialURL matches a URL carrying a password: a secret by shape,
-// whatever its name.
-var credentialURL = regexp.MustCompile(`^[a-z][a-z0-9+.-]*://[^/\s:@]*:[^/\s@]+@`)
-
-// isSecretVar decides which config vars are compared across apps: secret by
-// name, or a URL with a password in it.
-func isSecretVar(name, value string) bool {
-	switch name {
-	case "SECRET_KEY", "FLASK_SECRET_KEY", "JWT_SECRET_KEY":
-		return true
-	}
-	return isSecretName(name) || credentialURL.MatchString(strings.TrimSpace(value))
 }
 
 // minSharedLen keeps trivially equal values ("x", "changeme" placeholders
@@ -57,7 +42,7 @@ func LinkSharedSecrets(snaps []*Snapshot, key []byte) {
 		}
 		configured++
 		for name, v := range s.ConfigVars {
-			if len(v) < minSharedLen || !isSecretVar(name, v) {
+			if len(v) < minSharedLen || !IsSecret(name, v) {
 				continue
 			}
 			m := hmac.New(sha256.New, key)
@@ -74,7 +59,8 @@ func LinkSharedSecrets(snaps []*Snapshot, key []byte) {
 	for _, owners := range byPrint {
 		for _, o := range owners {
 			for _, other := range owners {
-				if other.app == o.app {
+				// the same app named twice is not two apps sharing a secret
+				if other.app == o.app || snaps[other.app].App.Name == snaps[o.app].App.Name {
 					continue
 				}
 				p := snaps[o.app].peers
