@@ -2,6 +2,8 @@ package audit
 
 import (
 	"fmt"
+	"path"
+	"slices"
 	"strings"
 
 	"github.com/herokuaudit/herokuaudit/audit/pysrc"
@@ -19,26 +21,84 @@ var envFileInSlug = Check{
 	Run:         runEnvFileInSlug,
 }
 
+// envTemplates are the dotenv files projects commit as examples: names and
+// placeholders, not the secrets themselves.
+var envTemplates = []string{".env.example", ".env.sample", ".env.template", ".env.dist"}
+
+func isEnvTemplate(p string) bool { return slices.Contains(envTemplates, path.Base(p)) }
+
+// isEnvVault matches dotenv-vault's encrypted file: deployable by design,
+// useless without the key kept in DOTENV_KEY.
+func isEnvVault(p string) bool { return path.Base(p) == ".env.vault" }
+
 func runEnvFileInSlug(v *View) Outcome {
-	var envs []string
+	var envs, vaults []string
 	git := false
+	untracked := v.Untracked()
 	for _, n := range v.Noted() {
-		if n == ".git/" {
+		switch {
+		case n == ".git/":
 			git = true
-		} else {
+		case isEnvVault(n):
+			vaults = append(vaults, n)
+		case !slices.Contains(untracked, n):
 			envs = append(envs, n)
 		}
 	}
+	// templates are read: a value shaped like a real secret is one
+	var real []Evidence
+	var templates []string
+	for _, p := range v.FilesMatching(isEnvTemplate) {
+		templates = append(templates, p)
+		data, _ := v.File(p)
+		real = append(real, realSecretsIn(p, data)...)
+	}
 	where := v.FilesOrigin()
+	var notes []Evidence
+	for _, t := range templates {
+		notes = append(notes, inFile(t, 0, "%s: a template (names and placeholders), not deployed secrets", t))
+	}
+	for _, vt := range vaults {
+		notes = append(notes, inFile(vt, 0, "%s: encrypted by dotenv-vault; its key (DOTENV_KEY) must not be in the repository", vt))
+	}
 	switch {
 	case len(envs) > 0:
 		fix := fmt.Sprintf("git rm --cached %s && echo '.env*' >> .gitignore; rotate every secret it held, then deploy", strings.Join(envs, " "))
-		return Failf("%s deployed in the %s", strings.Join(envs, ", "), where).Sure().WithEv(placesOf(envs)...).Fix("%s", fix)
+		return Failf("%s deployed in the %s", strings.Join(envs, ", "), where).Sure().WithEv(placesOf(envs)...).WithEv(notes...).Fix("%s", fix)
+	case len(real) > 0:
+		return Failf("a dotenv template holds values shaped like real secrets").Sure().WithEv(real...).
+			Fix("replace the values in %s with placeholders, and rotate the credentials it held", real[0].File)
+	case len(untracked) > 0:
+		return Warnf("%s not ignored: one `git add .` from being deployed", strings.Join(untracked, ", ")).Sure().
+			WithEv(placesOf(untracked)...).Fix("echo '.env' >> .gitignore")
 	case git:
 		return Warnf("a .git directory is deployed in the %s: the repository's history ships with the app", where).Sure().
 			With(".git/").Fix("deploy with git push (which never ships .git), or exclude .git from the build")
 	}
-	return Passf("no .env file and no .git directory in the %s", where)
+	return Passf("no .env file and no .git directory in the %s", where).WithEv(notes...)
+}
+
+// realSecretsIn finds the lines of a dotenv template whose value looks like
+// a real credential rather than a placeholder: a random-looking token, or a
+// URL whose password is one. Evidence names the file, line and variable,
+// never the value.
+func realSecretsIn(file string, data []byte) []Evidence {
+	var out []Evidence
+	for i, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "export "))
+		name, val, ok := strings.Cut(line, "=")
+		if !ok || strings.HasPrefix(name, "#") {
+			continue
+		}
+		name = strings.TrimSpace(name)
+		val = strings.Trim(strings.TrimSpace(val), `"'`)
+		cred, ok := credentialOf(val)
+		if !ok || valueWeakness(cred, minSecretLen) != "" || !secretByShape(cred) {
+			continue
+		}
+		out = append(out, inFile(file, i+1, "%s:%d: %s holds a value shaped like a real secret", file, i+1, name))
+	}
+	return out
 }
 
 var dependencyPins = Check{

@@ -48,6 +48,15 @@ var sourceCases = []checkCase{
 	{check: "env-file-in-slug", name: ".env", changes: []change{noted(".env")}, status: Fail, msg: ".env deployed in the slug", fix: "git rm --cached .env"},
 	{check: "env-file-in-slug", name: ".env.production in a subfolder", changes: []change{noted("config/.env.production")}, status: Fail},
 	{check: "env-file-in-slug", name: ".git", changes: []change{noted(".git/")}, status: Warn, msg: "history"},
+	// templates are not secrets, unless their values have a real secret's shape
+	{check: "env-file-in-slug", name: "template with placeholders", changes: []change{file(".env.example", "SECRET_KEY=change-me\nDATABASE_URL=postgres://user:password@localhost:5432/app\nSTRIPE_KEY=\n# API_TOKEN=xxx\n")}, status: Pass, ev: ".env.example: a template"},
+	{check: "env-file-in-slug", name: "template holding a real token", changes: []change{file("config/.env.sample", "DEBUG=1\nGITHUB_TOKEN=ghp_9aK2mB7xQ4vN1pL8rT3wY6zC5dF0gH\n")}, status: Fail, ev: "config/.env.sample:2: GITHUB_TOKEN holds a value shaped like a real secret"},
+	{check: "env-file-in-slug", name: "template holding a real database password", changes: []change{file(".env.dist", "DATABASE_URL=postgres://app:Zk8q2LmR7vXw4tYb9NcP@db.internal:5432/app\n")}, status: Fail, ev: "DATABASE_URL holds"},
+	{check: "env-file-in-slug", name: "template skipped for its size", changes: []change{func(s *Snapshot) {
+		s.Files.Skipped = append(s.Files.Skipped, SkippedFile{Path: ".env.example", Reason: "larger than the 1 MiB per-file cap"})
+	}}, status: Error, msg: ".env.example: larger than the 1 MiB per-file cap"},
+	{check: "env-file-in-slug", name: "encrypted vault", changes: []change{noted(".env.vault")}, status: Pass, ev: "encrypted by dotenv-vault"},
+	{check: "env-file-in-slug", name: "untracked, not ignored .env in a checkout", changes: []change{noted(".env"), func(s *Snapshot) { s.Files.Origin = "dir"; s.Files.Untracked = []string{".env"} }}, status: Warn, msg: "not ignored: one `git add .` from being deployed"},
 	{check: "env-file-in-slug", name: "no slug", changes: []change{func(s *Snapshot) { s.Files = nil; s.SetGap(PartFiles, "the current release has no slug", false) }}, status: Skip},
 }
 

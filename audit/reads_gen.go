@@ -14,7 +14,7 @@ var generatedInputs = map[string][]string{
 	"dependency-pins":     {"dependency files"},
 	"dyno-tier":           {"formation", "app record"},
 	"edge-protection":     {"add-ons"},
-	"env-file-in-slug":    {"dotenv files and .git"},
+	"env-file-in-slug":    {"dotenv files and .git", "files"},
 	"gunicorn-timeout":    {"web command", "gunicorn settings"},
 	"gunicorn-workers":    {"web command", "gunicorn settings", "config vars WEB_CONCURRENCY", "formation", "buildpacks"},
 	"hardcoded-secret":    {"Python sources and templates"},

@@ -159,6 +159,22 @@ func (v *View) File(p string) ([]byte, bool) {
 	return b, ok
 }
 
+// FilesMatching returns the paths of the files read that match, sorted. A
+// matching file the reader skipped is a hole.
+//
+//audit:input files
+func (v *View) FilesMatching(match func(string) bool) []string {
+	v.use(PartFiles)
+	v.missedFiles(match)
+	var out []string
+	for _, p := range v.s.Files.Paths() {
+		if match(p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // FilePaths returns the paths of the files read, sorted.
 //
 //audit:input the list of files
