@@ -76,7 +76,6 @@ var logLevel = Check{
 	Severity:    Low,
 	Rationale:   "Debug logging in production floods the 1,500-line log buffer and tends to record request bodies, headers and tokens.",
 	Remediation: "Log at info or above in production: heroku config:set LOG_LEVEL=info -a APP, and drop --log-level debug.",
-	Needs:       []Part{PartConfig},
 	Run:         runLogLevel,
 }
 
@@ -108,8 +107,7 @@ var corsOrigins = Check{
 		"browser; with credentials it hands over the user's session.",
 	Remediation: "List the allowed origins explicitly, e.g. heroku config:set CORS_ORIGINS=https://www.example.com -a APP, " +
 		"and pass origins= to CORS(app).",
-	Needs: []Part{PartConfig},
-	Run:   runCORSOrigins,
+	Run: runCORSOrigins,
 }
 
 func runCORSOrigins(v *View) Outcome {

@@ -19,8 +19,7 @@ var debugMode = Check{
 		"who reaches an error page, and gunicorn's --reload shows full tracebacks to any client.",
 	Remediation: "Unset DEBUG and FLASK_DEBUG (or set them to false), drop FLASK_ENV=development, and " +
 		"remove --debug / --reload from the web command.",
-	Needs: []Part{PartConfig},
-	Run:   runDebugMode,
+	Run: runDebugMode,
 }
 
 func runDebugMode(v *View) Outcome {

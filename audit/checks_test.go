@@ -89,6 +89,49 @@ var coreCases = []checkCase{
 	{check: "debug-mode", name: "reload only in another process", changes: []change{func(s *Snapshot) {
 		s.Formation = append(s.Formation, Process{Type: "dev", Command: "gunicorn --reload app:app"})
 	}}, status: Pass},
+	// the web command as it runs (issue: fail closed)
+	{check: "debug-mode", name: "inline FLASK_DEBUG=1", changes: []change{web("FLASK_DEBUG=1 gunicorn app:app")}, status: Fail, msg: "FLASK_DEBUG=1 in the command"},
+	{check: "debug-mode", name: "env FLASK_ENV=development", changes: []change{web("env FLASK_ENV=development gunicorn app:app")}, status: Fail, msg: "FLASK_ENV=development in the command"},
+	{check: "debug-mode", name: "uvicorn --reload", changes: []change{web("uvicorn main:app --reload --host 0.0.0.0 --port $PORT")}, status: Fail, msg: "uvicorn --reload"},
+	{check: "debug-mode", name: "hypercorn --debug", changes: []change{web("hypercorn --debug main:app")}, status: Fail, msg: "hypercorn --debug"},
+	{check: "debug-mode", name: "python app.py with app.run(debug=True)", changes: []change{web("python app.py"),
+		file("app.py", "from flask import Flask\napp = Flask(__name__)\nif __name__ == '__main__':\n    app.run(debug=True)\n")},
+		status: Fail, msg: "app.run(debug=True) in app.py", ev: "app.py:4"},
+	{check: "debug-mode", name: "cd src && python app.py", changes: []change{web("cd src && python app.py"),
+		file("src/app.py", "from flask import Flask\napp = Flask(__name__)\nif __name__ == '__main__':\n    app.run(debug=True)\n")},
+		status: Fail, ev: "src/app.py:4"},
+	{check: "debug-mode", name: "python other.py leaves app.py's __main__ alone", changes: []change{web("python other.py"),
+		file("app.py", "from flask import Flask\napp = Flask(__name__)\nif __name__ == '__main__':\n    app.run(debug=True)\n")},
+		status: Pass},
+	{check: "debug-mode", name: "a command the shell cannot parse", changes: []change{web("gunicorn 'app:app")}, status: Error, msg: "cannot be understood"},
+	{check: "debug-mode", name: "the gunicorn config file was not read", changes: []change{web("gunicorn -c gunicorn.conf.py app:app"), func(s *Snapshot) {
+		s.Files.Skipped = append(s.Files.Skipped, SkippedFile{Path: "gunicorn.conf.py", Reason: "symlink"})
+	}}, status: Error, msg: "gunicorn.conf.py: symlink"},
+	{check: "debug-mode", name: "slug download failed", changes: []change{func(s *Snapshot) {
+		s.Files = nil
+		s.SetGap(PartFiles, "slug: archive ends early", true)
+	}}, status: Error, msg: "files unavailable: slug: archive ends early"},
+	{check: "debug-mode", name: "config vars forbidden, but the command has --reload", changes: []change{web("gunicorn --reload app:app"), func(s *Snapshot) {
+		s.ConfigVars = nil
+		s.SetGap(PartConfig, "403 forbidden", true)
+	}}, status: Fail, ev: "not read: config-vars unavailable: 403 forbidden"},
+
+	// no default stands in for a config file that was never read
+	{check: "gunicorn-timeout", name: "slug download failed", changes: []change{func(s *Snapshot) {
+		s.Files = nil
+		s.SetGap(PartFiles, "slug: archive ends early", true)
+	}}, status: Error, msg: "files unavailable"},
+	{check: "gunicorn-timeout", name: "timeout on the command line needs no file", changes: []change{web("gunicorn --timeout 20 app:app"), func(s *Snapshot) {
+		s.Files = nil
+		s.SetGap(PartFiles, "slug: archive ends early", true)
+	}}, status: Pass},
+	{check: "dependency-pins", name: "symlinked requirements.txt", changes: []change{func(s *Snapshot) {
+		s.Files.Skipped = append(s.Files.Skipped, SkippedFile{Path: "requirements.txt", Reason: "symlink"})
+	}}, status: Error, msg: "requirements.txt: symlink"},
+	{check: "hardcoded-secret", name: "app.py over the size cap", changes: []change{nofile("app.py"), func(s *Snapshot) {
+		s.Files.Skipped = append(s.Files.Skipped, SkippedFile{Path: "app.py", Reason: "larger than the 1 MiB per-file cap"})
+	}}, status: Error, msg: "app.py: larger than the 1 MiB per-file cap"},
+	{check: "secret-key", name: "config vars forbidden", changes: []change{func(s *Snapshot) { s.ConfigVars = nil; s.SetGap(PartConfig, "403 forbidden", true) }}, status: Error, msg: "403 forbidden"},
 
 	// secret-key
 	{check: "secret-key", name: "strong", status: Pass},
