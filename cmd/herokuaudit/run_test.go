@@ -272,8 +272,13 @@ func TestDir(t *testing.T) {
 		if got := statusOf(t, out, "slug", "python-runtime"); got != "fail" {
 			t.Errorf("python-runtime = %s, want fail", got)
 		}
-		if got := statusOf(t, out, "slug", "debug-mode"); got != "skip" {
-			t.Errorf("debug-mode = %s, want skip (no app, no config vars)", got)
+		// the Procfile's gunicorn --reload is enough, config vars or not
+		if got := statusOf(t, out, "slug", "debug-mode"); got != "fail" {
+			t.Errorf("debug-mode = %s, want fail (the Procfile has --reload)", got)
+		}
+		// a clean pass would need the config vars no checkout has
+		if got := statusOf(t, out, "slug", "secret-key"); got != "skip" {
+			t.Errorf("secret-key = %s, want skip (no app, no config vars)", got)
 		}
 	})
 	t.Run("checkout against a live app", func(t *testing.T) {
