@@ -22,12 +22,6 @@ func isFalsy(v string) bool {
 	return false
 }
 
-// configVar returns a config var's value and whether it is set.
-func (s *Snapshot) configVar(name string) (string, bool) {
-	v, ok := s.ConfigVars[name]
-	return v, ok
-}
-
 // appFlag is the `-a APP` part of a heroku CLI remediation command.
 func (s *Snapshot) appFlag() string {
 	// a checkout audited without an app has a name, but no app to name
