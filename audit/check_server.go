@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/herokuaudit/herokuaudit/audit/gunicorn"
 )
 
 var webServer = Check{
@@ -90,8 +92,9 @@ func runGunicornWorkers(v *View) Outcome {
 	workers, ok := workersVal.Int()
 	if !ok {
 		if strings.Contains(workersVal.Raw, "cpu_count") {
+			// seen in the config file: true whatever the dyno
 			return Warnf("workers come from cpu_count(), which reports the host's cores, not the dyno's share").WithEv(ev...).
-				Fix("use workers = int(os.environ.get('WEB_CONCURRENCY', 2)) in %s", g.ConfigFile)
+				Fix("use workers = int(os.environ.get('WEB_CONCURRENCY', 2)) in %s", g.ConfigFile).Sure()
 		}
 		return Warnf("could not work out the number of workers (%s)", workersVal.Raw).WithEv(ev...)
 	}
@@ -127,6 +130,11 @@ func runGunicornWorkers(v *View) Outcome {
 			msg += "; WEB_CONCURRENCY is unset and no Python buildpack sets it"
 		}
 		o := Warnf("%s", msg).WithEv(ev...)
+		if fixedByCommand(workersVal, threadsVal, classVal) {
+			// one worker on the command line is one worker on any dyno:
+			// a checkout without an app shows it too
+			o = o.Sure()
+		}
 		if known {
 			return o.Fix("%s", webConcurrencyFix(v, size))
 		}
@@ -140,6 +148,21 @@ func runGunicornWorkers(v *View) Outcome {
 		desc += fmt.Sprintf(" on %s (%d MB)", size.Name, size.RAMMB)
 	}
 	return Passf("%s, from %s", desc, sourceName(v, workersVal)).WithEv(ev...)
+}
+
+// fixedByCommand reports whether the worker count is written in the
+// command itself, where no config var can raise it, and threads and worker
+// class are written there too or left at their defaults.
+func fixedByCommand(workers, threads, class gunicornValue) bool {
+	if workers.Source != gunicorn.SourceCommandLine {
+		return false
+	}
+	for _, val := range []gunicornValue{threads, class} {
+		if val.Source != gunicorn.SourceCommandLine && val.Source != gunicorn.SourceDefault {
+			return false
+		}
+	}
+	return true
 }
 
 func webConcurrencyFix(v *View, d dynoSize) string {

@@ -169,7 +169,7 @@ var processCases = []checkCase{
 
 	{check: "gunicorn-workers", name: "buildpack detected from files when none is set", changes: []change{func(s *Snapshot) { s.Buildpacks = nil }}, status: Pass, ev: "set by the Python buildpack"},
 	// GUNICORN_CMD_ARGS, a config var, could turn the buildpack's default off
-	{check: "access-logs", name: "checkout only: config vars unknown", changes: []change{func(s *Snapshot) { *s = *CheckoutSnapshot("myapp", s.Files) }}, status: Skip, msg: "config-vars unavailable: no app given"},
+	{check: "access-logs", name: "checkout only: config vars unknown", changes: []change{func(s *Snapshot) { *s = *CheckoutSnapshot("myapp", s.Files) }}, status: Skip, msg: "no app given: only the checkout was audited"},
 	{check: "crashed-dynos", name: "none running", status: Skip},
 	{check: "crashed-dynos", name: "all up", changes: []change{dynos(Dyno{Name: "web.1", State: "up"}, Dyno{Name: "web.2", State: "idle"})}, status: Pass},
 	{check: "crashed-dynos", name: "crashed", changes: []change{dynos(Dyno{Name: "web.1", State: "up"}, Dyno{Name: "worker.1", State: "crashed"})}, status: Warn, msg: "worker.1"},

@@ -31,10 +31,19 @@ func Audit(s *Snapshot, checks []Check) Result {
 	wg.Wait()
 	score, grade := Score(findings)
 	var incomplete []string
+	criticalFail := false
 	for _, f := range findings {
-		if f.Status == Error {
+		switch {
+		case f.Status == Error:
 			incomplete = append(incomplete, f.Check)
+		case f.Status == Fail && f.Severity == Critical:
+			criticalFail = true
 		}
+	}
+	// What did not run could only lower a grade, except below the F a
+	// failing critical check already fixes.
+	if len(incomplete) > 0 && !criticalFail {
+		grade = GradeIncomplete
 	}
 	return Result{App: s.App.Name, Score: score, Grade: grade, Findings: findings, Incomplete: incomplete}
 }
@@ -77,7 +86,22 @@ func settle(o Outcome, v *View) Outcome {
 	case o.Status == Skip:
 		return o // not applicable whatever the missing part holds
 	}
+	if r := sameReason(absent); r != "" {
+		// "no app given" once, not once per part: skips that share a
+		// reason read alike and collapse in the table
+		return Outcome{Status: Skip, Message: r}
+	}
 	return Outcome{Status: Skip, Message: strings.Join(holeLines("", absent), "; ")}
+}
+
+// sameReason returns the reason every hole shares, or "".
+func sameReason(holes []hole) string {
+	for _, h := range holes[1:] {
+		if h.reason != holes[0].reason {
+			return ""
+		}
+	}
+	return holes[0].reason
 }
 
 // holeLines describes holes, one line each: "config-vars unavailable: 403

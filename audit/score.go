@@ -53,6 +53,10 @@ func Score(findings []Finding) (int, string) {
 	return score, grade
 }
 
+// GradeIncomplete is the grade of an app with a check in error: what could
+// not be read might hold a failure, so no letter is earned.
+const GradeIncomplete = "incomplete"
+
 func gradeFor(score int) string {
 	switch {
 	case score >= 90:
@@ -71,4 +75,5 @@ func gradeFor(score int) string {
 const ScoringRule = "Score = round(100 × earned / possible): a pass earns the check's weight " +
 	"(critical 10, high 6, medium 3, low 1, info 0), a warn half, a fail nothing; skip and error " +
 	"count neither way. Grade: A ≥ 90, B ≥ 80, C ≥ 70, D ≥ 60, else F. A failing critical check " +
-	"caps the grade at F, a failing high check at C."
+	"caps the grade at F, a failing high check at C. A check in error (its data could not be read) " +
+	"makes the grade incomplete, unless a failing critical check already fixes it at F."

@@ -24,7 +24,15 @@ type jsonReport struct {
 	Tool          jsonTool      `json:"tool"`
 	Baseline      *jsonBaseline `json:"baseline,omitempty"`
 	Notices       []string      `json:"notices,omitempty"`
+	Gate          *jsonGate     `json:"gate,omitempty"`
 	Apps          []jsonApp     `json:"apps"`
+}
+
+// jsonGate says whether the run passed the gate and, if not, why: one line
+// per reason, the same lines stderr ends with.
+type jsonGate struct {
+	Tripped bool     `json:"tripped"`
+	Reasons []string `json:"reasons"`
 }
 
 type jsonBaseline struct {
@@ -39,12 +47,14 @@ type jsonTool struct {
 }
 
 type jsonApp struct {
-	App      string        `json:"app"`
-	Score    int           `json:"score"`
-	Grade    string        `json:"grade"`
-	Error    string        `json:"error"`
-	Findings []jsonFinding `json:"findings"`
-	Fixed    []jsonFinding `json:"fixed,omitempty"` // the baseline's problems that are gone
+	App   string `json:"app"`
+	Score int    `json:"score"`
+	Grade string `json:"grade"`
+	Error string `json:"error"`
+	// Incomplete lists the checks that could not run (grade "incomplete").
+	Incomplete []string      `json:"incomplete,omitempty"`
+	Findings   []jsonFinding `json:"findings"`
+	Fixed      []jsonFinding `json:"fixed,omitempty"` // the baseline's problems that are gone
 }
 
 type jsonFinding struct {
@@ -100,13 +110,17 @@ func (jsonRenderer) Render(w io.Writer, r Report) error {
 	if len(r.Notices) > 0 {
 		out.Notices = append([]string{}, r.Notices...)
 	}
+	if g := r.Gate; g != nil {
+		out.Gate = &jsonGate{Tripped: g.Tripped, Reasons: append([]string{}, g.Reasons...)}
+	}
 	for _, res := range r.Results {
 		app := jsonApp{
-			App:      res.App,
-			Score:    res.Score,
-			Grade:    res.Grade,
-			Error:    res.Error,
-			Findings: make([]jsonFinding, 0, len(res.Findings)),
+			App:        res.App,
+			Score:      res.Score,
+			Grade:      res.Grade,
+			Error:      res.Error,
+			Incomplete: res.Incomplete,
+			Findings:   make([]jsonFinding, 0, len(res.Findings)),
 		}
 		for _, f := range res.Findings {
 			app.Findings = append(app.Findings, toJSONFinding(f))

@@ -49,6 +49,9 @@ func (markdownRenderer) Render(w io.Writer, r Report) error {
 			continue
 		}
 		worst := "–"
+		if len(res.Incomplete) > 0 {
+			worst = "could not run: " + mdText(strings.Join(res.Incomplete, ", "))
+		}
 		if f, ok := worstFail(res.Findings); ok {
 			worst = mdCode(f.Check, true) + " " + mdText(truncate(clean(f.Message, false), markdownWorstWidth))
 			if f.Suppressed != nil {
@@ -58,6 +61,13 @@ func (markdownRenderer) Render(w io.Writer, r Report) error {
 		fmt.Fprintf(&b, "| %s | %s | %d | %d | %d | %d | %s |\n", mdText(res.App), mdText(res.Grade), res.Score,
 			failsBySeverity(res.Findings, audit.Critical), failsBySeverity(res.Findings, audit.High),
 			failsBySeverity(res.Findings, audit.Medium), worst)
+	}
+
+	if g := r.Gate; g != nil && g.Tripped {
+		b.WriteString("\n**Gate tripped:**\n\n")
+		for _, reason := range g.Reasons {
+			fmt.Fprintf(&b, "- %s\n", mdText(reason))
+		}
 	}
 
 	// One app: its block is the point of the post, so it starts open.

@@ -31,6 +31,13 @@ type Report struct {
 	Baseline *audit.BaselineSummary // when --baseline was given: counts printed first
 	Notices  []string               // one-line notices, e.g. an expired suppression that no longer applies
 	Checks   []audit.Check          // the catalog, for SARIF rules (nil: use audit.Catalog())
+	Gate     *Gate                  // the gate's verdict, when one was weighed
+}
+
+// Gate is the gate's verdict: tripped, and why, one line per reason.
+type Gate struct {
+	Tripped bool
+	Reasons []string
 }
 
 // Renderer writes a report in one format.

@@ -63,6 +63,7 @@ func sarifReport(r Report) *sarif.Report {
 			case f.Problem():
 				addResult(run, res.App, f)
 			case f.Status == audit.Error:
+				ok = false // an incomplete audit did not execute successfully
 				n := sarif.NewNotification().
 					WithLevel(sarif.LevelWarning).
 					WithMessage(sarif.NewTextMessage(res.App + ": " + f.Check + ": " + f.Message))
@@ -183,10 +184,22 @@ func runProperties(r Report) *sarif.PropertyBag {
 			fixed = append(fixed, map[string]string{"app": res.App, "check": f.Check, "title": f.Title})
 		}
 	}
-	if r.Baseline == nil && len(fixed) == 0 {
+	var incomplete []map[string]any
+	for _, res := range r.Results {
+		if len(res.Incomplete) > 0 {
+			incomplete = append(incomplete, map[string]any{"app": res.App, "grade": res.Grade, "checks": res.Incomplete})
+		}
+	}
+	if r.Baseline == nil && len(fixed) == 0 && len(incomplete) == 0 && r.Gate == nil {
 		return nil
 	}
 	props := sarif.NewPropertyBag()
+	if len(incomplete) > 0 {
+		props.Add("incomplete", incomplete)
+	}
+	if g := r.Gate; g != nil {
+		props.Add("gate", map[string]any{"tripped": g.Tripped, "reasons": append([]string{}, g.Reasons...)})
+	}
 	if b := r.Baseline; b != nil {
 		props.Add("baseline", map[string]int{"new": b.New, "existing": b.Existing, "fixed": b.Fixed})
 	}

@@ -333,9 +333,16 @@ func TestSARIFWithoutBaseline(t *testing.T) {
 			t.Errorf("output holds %s", absent)
 		}
 	}
+	// mixedApp has a check in error: the audit is incomplete
 	doc := readSARIF(t, out)
+	if doc.Runs[0].Invocations[0].ExecutionSuccessful {
+		t.Error("executionSuccessful is true with a check in error")
+	}
+	whole := mixedApp()
+	whole.Findings = slices.DeleteFunc(whole.Findings, func(f audit.Finding) bool { return f.Status == audit.Error })
+	doc = readSARIF(t, render(t, "sarif", Report{Results: []audit.Result{whole}, Checks: richChecks()}))
 	if !doc.Runs[0].Invocations[0].ExecutionSuccessful {
-		t.Error("executionSuccessful is false with every app audited")
+		t.Error("executionSuccessful is false with every check run")
 	}
 }
 

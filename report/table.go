@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -90,15 +91,34 @@ func writeApp(b *bytes.Buffer, res audit.Result, p palette) error {
 		b.WriteString("  no checks ran\n")
 		return nil
 	}
+
+	if len(res.Incomplete) > 0 {
+		fmt.Fprintf(b, "%s %s\n", p.paint(sgrMagenta, "could not run:"),
+			strings.Join(wrap(clean(strings.Join(res.Incomplete, ", "), false), messageWidth+40), "\n  "))
+	}
 	b.WriteByte('\n')
 
+	collapsed := skipGroups(res.Findings)
 	rows := make([][]string, 0, len(res.Findings))
 	for _, f := range res.Findings {
+		if _, ok := collapsed[f.Message]; ok && f.Status == audit.Skip {
+			continue
+		}
 		rows = append(rows, []string{
 			clean(f.Check, false),
 			p.paint(statusColor(f.Status), clean(statusLabel(f), false)),
 			f.Severity.String(),
 			strings.Join(wrap(clean(f.Message, true), messageWidth), "\n"),
+		})
+	}
+	// skips that share a reason ("no app given") are one row, last
+	for _, msg := range slices.Sorted(maps.Keys(collapsed)) {
+		ids := collapsed[msg]
+		rows = append(rows, []string{
+			fmt.Sprintf("%d checks", len(ids)),
+			p.paint(statusColor(audit.Skip), string(audit.Skip)),
+			"",
+			strings.Join(wrap(clean(msg+": "+strings.Join(ids, ", "), true), messageWidth), "\n"),
 		})
 	}
 	if err := writeTable(b, []string{"CHECK", "STATUS", "SEVERITY", "MESSAGE"}, rows); err != nil {
@@ -143,6 +163,26 @@ func writeApp(b *bytes.Buffer, res audit.Result, p palette) error {
 	}
 	b.WriteByte('\n')
 	return nil
+}
+
+// minCollapse is how many skips must share a reason to share a row.
+const minCollapse = 3
+
+// skipGroups returns the skip reasons shared by at least minCollapse
+// checks, with those checks' IDs in catalog order.
+func skipGroups(fs []audit.Finding) map[string][]string {
+	by := map[string][]string{}
+	for _, f := range fs {
+		if f.Status == audit.Skip && f.Suppressed == nil {
+			by[f.Message] = append(by[f.Message], f.Check)
+		}
+	}
+	for msg, ids := range by {
+		if len(ids) < minCollapse {
+			delete(by, msg)
+		}
+	}
+	return by
 }
 
 // writeAttention writes one finding that needs attention:
@@ -206,6 +246,9 @@ func writeFleet(b *bytes.Buffer, results []audit.Result, withNew bool, p palette
 				p.paint(sgrMagenta, "error:") + " " + truncate(clean(res.Error, false), worstWidth-len("error: "))}
 		} else {
 			worst := "-"
+			if n := len(res.Incomplete); n > 0 {
+				worst = truncate("could not run: "+clean(strings.Join(res.Incomplete, ", "), false), worstWidth)
+			}
 			if f, ok := worstFail(res.Findings); ok {
 				id := clean(f.Check, false)
 				if f.Suppressed != nil {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,9 +13,9 @@ import (
 	"time"
 
 	"github.com/schollz/progressbar/v3"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/herokuaudit/herokuaudit/audit"
+	"github.com/herokuaudit/herokuaudit/audit/pipeline"
 	"github.com/herokuaudit/herokuaudit/heroku"
 	"github.com/herokuaudit/herokuaudit/heroku/slug"
 	"github.com/herokuaudit/herokuaudit/report"
@@ -48,6 +47,9 @@ func runAudit(ctx context.Context, opts Options, sys system, code *int) error {
 	if err != nil {
 		return err
 	}
+	if opts.FailOnNew && opts.Baseline == "" {
+		return troublef("--fail-on-new needs --baseline FILE: without one every finding is new")
+	}
 	var baseline []audit.Result
 	if opts.Baseline != "" {
 		if baseline, err = loadBaseline(opts.Baseline); err != nil {
@@ -61,14 +63,21 @@ func runAudit(ctx context.Context, opts Options, sys system, code *int) error {
 		}
 	}
 
-	var snaps []*audit.Snapshot
-	var results []audit.Result
-	fleet := opts.Team != "" || opts.All || opts.Pipeline != "" || hasGlob(opts.Apps)
+	popt := pipeline.Options{
+		Apps: opts.Apps, Checkout: checkout, CheckoutName: checkoutName(opts.Dir),
+		Parallel:     2 * max(opts.Concurrency, 1), // while some apps wait on their slug, others keep the request bound busy
+		Suppressions: rules, Now: time.Now(),
+		Baseline: baseline, HasBaseline: opts.Baseline != "",
+		Gate: pipeline.Gate{FailOn: gate, FailUnder: opts.FailUnder, OnlyNew: opts.FailOnNew},
+	}
+	if opts.TimeoutSet || !isFleet(opts) {
+		popt.Timeout = opts.Timeout // a fleet waits as long as the rate limit needs
+	}
+	var src pipeline.Source
 	switch {
-	case len(opts.Apps) == 0 && opts.Dir != "" && !fleet:
-		snaps = []*audit.Snapshot{audit.CheckoutSnapshot(checkoutName(opts.Dir), checkout)}
-		results = make([]audit.Result, 1)
-	case len(opts.Apps) == 0 && !fleet:
+	case len(opts.Apps) == 0 && opts.Dir != "" && !isFleet(opts):
+		// the checkout alone
+	case len(opts.Apps) == 0 && !isFleet(opts):
 		return troublef("no app given: herokuaudit [flags] APP... (flags go before the apps; see --help)")
 	default:
 		client, err := newClient(ctx, opts, sys)
@@ -77,118 +86,59 @@ func runAudit(ctx context.Context, opts Options, sys system, code *int) error {
 		}
 		bar := newProgress(sys)
 		client.OnWait(bar.waiting)
-		var src auditor = client
-		if fleet {
+		src = client
+		if isFleet(opts) {
 			f, err := selectFleet(ctx, client, &opts, sys)
 			if err != nil {
 				return err
 			}
-			src = f
+			src, popt.Apps = f, opts.Apps
 		}
-		snaps, results = collect(ctx, src, opts, bar)
-		for _, s := range snaps {
-			if s != nil && checkout != nil {
-				// the checkout is what is about to ship: its files stand in
-				// for the running slug's
-				s.Files = checkout
-				delete(s.Gaps, audit.PartFiles)
-			}
-		}
+		popt.Progress = bar
+	}
+	run, err := pipeline.Audit(ctx, src, popt)
+	if err != nil {
+		return troublef("%v", err)
+	}
+	if bar, ok := popt.Progress.(*progress); ok {
+		bar.finish()
 	}
 
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		return troublef("making the run's fingerprint key: %v", err)
-	}
-	audit.LinkSharedSecrets(snaps, key)
-	for i, s := range snaps {
-		if s != nil {
-			results[i] = audit.Audit(s, audit.Catalog())
-		}
-	}
-
-	rep := report.Report{Tool: report.Tool{Name: "herokuaudit", Version: toolVersion()}, Results: results,
-		Color: opts.Color, Details: opts.Details}
-	for _, r := range audit.ApplySuppressions(results, rules, time.Now()) {
-		rep.Notices = append(rep.Notices, fmt.Sprintf("the suppression of %s (%s) expired on %s and no longer applies", r.Check, r.Reason, r.Expires))
-	}
-	if baseline != nil {
-		sum := audit.CompareBaseline(results, baseline)
-		rep.Baseline = &sum
-	}
+	rep := report.Report{Tool: report.Tool{Name: "herokuaudit", Version: toolVersion()}, Results: run.Results,
+		Color: opts.Color, Details: opts.Details, Notices: run.Notices, Baseline: run.Baseline,
+		Gate: &report.Gate{Tripped: run.Verdict.Tripped(), Reasons: run.Verdict.All()}}
 	if err := writeReport(opts, sys, rep); err != nil {
 		return err
 	}
-	*code = exitCode(results, gate, opts.FailUnder, opts.FailOnNew)
 	for _, n := range rep.Notices {
 		fmt.Fprintf(sys.Stderr, "herokuaudit: %s\n", n)
 	}
-	for _, r := range results {
-		if r.Error != "" {
-			fmt.Fprintf(sys.Stderr, "herokuaudit: %s\n", r.Error)
-		}
-	}
+	printGate(sys, run.Verdict.All())
 	if ctx.Err() != nil {
 		return troublef("interrupted")
+	}
+	switch {
+	case len(run.Verdict.Trouble) > 0:
+		*code = exitTrouble
+	case len(run.Verdict.Reasons) > 0:
+		*code = exitGate
 	}
 	return nil
 }
 
-// collect fetches every app's snapshot concurrently. An app that fails has a
-// nil snapshot and its error in the result; the others are untouched.
-func collect(ctx context.Context, client auditor, opts Options, bar *progress) ([]*audit.Snapshot, []audit.Result) {
-	snaps := make([]*audit.Snapshot, len(opts.Apps))
-	results := make([]audit.Result, len(opts.Apps))
-	bar.start(len(opts.Apps))
-	var g errgroup.Group
-	// twice the request bound: while some apps wait on their slug download,
-	// others' API requests keep the bound busy
-	g.SetLimit(2 * max(opts.Concurrency, 1))
-	for i, app := range opts.Apps {
-		g.Go(func() error {
-			actx, cancel := ctx, context.CancelFunc(func() {})
-			if opts.TimeoutSet || !isFleet(opts) {
-				actx, cancel = context.WithTimeout(ctx, opts.Timeout)
-			}
-			defer cancel()
-			s, err := client.Snapshot(actx, app)
-			if err != nil {
-				results[i] = audit.Failed(app, err)
-			} else {
-				snaps[i] = s
-			}
-			bar.done()
-			return nil
-		})
-	}
-	_ = g.Wait() // per-app errors are recorded in results, never returned
-	bar.finish()
-	return snaps, results
-}
+// maxGateLines bounds the gate's lines on stderr; a fleet may have
+// thousands of reasons, and the report has them all.
+const maxGateLines = 10
 
-// exitCode applies the gate: trouble beats a tripped gate, because an app
-// that could not be audited cannot be said to pass. Suppressed findings never
-// trip it; with onlyNew, only findings new since the baseline do.
-func exitCode(results []audit.Result, gate audit.Severity, failUnder int, onlyNew bool) int {
-	code := exitOK
-	for _, r := range results {
-		if r.Error != "" {
-			return exitTrouble
+// printGate ends stderr with why the gate did not open, one line each.
+func printGate(sys system, reasons []string) {
+	for i, r := range reasons {
+		if i == maxGateLines-1 && len(reasons) > maxGateLines {
+			fmt.Fprintf(sys.Stderr, "herokuaudit: gate: and %d more (the report lists every finding)\n", len(reasons)-i)
+			return
 		}
-		if r.Score < failUnder {
-			code = exitGate
-		}
-		for _, f := range r.Findings {
-			if gate < 0 || f.Status != audit.Fail || f.Severity < gate || f.Suppressed != nil {
-				continue
-			}
-			if onlyNew && f.Baseline != audit.BaselineNew {
-				continue
-			}
-			code = exitGate
-		}
+		fmt.Fprintf(sys.Stderr, "herokuaudit: gate: %s\n", r)
 	}
-	return code
 }
 
 // loadSuppressions reads --config, or .herokuaudit.yml when it exists.
@@ -214,6 +164,9 @@ func loadSuppressions(path string) ([]audit.Suppression, error) {
 // loadBaseline reads a previous `--format json` report.
 func loadBaseline(path string) ([]audit.Result, error) {
 	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil // the first night: every finding is new
+	}
 	if err != nil {
 		return nil, troublef("--baseline %s: cannot read it", path)
 	}
@@ -302,8 +255,8 @@ func newProgress(sys system) *progress {
 	return &progress{w: sys.Stderr}
 }
 
-// start draws the bar for total apps; one app needs no bar.
-func (p *progress) start(total int) {
+// Start draws the bar for total apps; one app needs no bar.
+func (p *progress) Start(total int) {
 	if p.w == nil || total < 2 {
 		return
 	}
@@ -317,7 +270,7 @@ func (p *progress) start(total int) {
 	)
 }
 
-func (p *progress) done() {
+func (p *progress) Done() {
 	if p.bar != nil {
 		_ = p.bar.Add(1) // a progress line that fails to draw is not worth failing for
 	}

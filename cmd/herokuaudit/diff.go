@@ -2,16 +2,15 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/herokuaudit/herokuaudit/audit"
+	"github.com/herokuaudit/herokuaudit/audit/pipeline"
 	"github.com/herokuaudit/herokuaudit/report"
 )
 
@@ -132,116 +131,29 @@ func runDiff(ctx context.Context, opts diffOptions, sys system) error {
 		}
 	}
 
-	var names []string
-	for _, p := range pairs {
-		for _, n := range p {
-			if !slices.Contains(names, n) {
-				names = append(names, n)
-			}
-		}
+	run, err := pipeline.Diff(ctx, client, pipeline.DiffOptions{Pairs: pairs, Timeout: opts.Timeout, FailOn: gate})
+	if err != nil {
+		return troublef("%v", err)
 	}
-	snaps, failures := fetchSnapshots(ctx, client, names, opts.Timeout)
-
-	// A key made for this run only: a fingerprint cannot be compared with
-	// another run's, nor looked up.
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		return troublef("making the run's fingerprint key: %v", err)
-	}
-	var fetched []*audit.Snapshot
-	for _, n := range names {
-		if s := snaps[n]; s != nil {
-			fetched = append(fetched, s)
-		}
-	}
-	audit.LinkSharedSecrets(fetched, key)
-	results := map[string]audit.Result{}
-	for _, n := range names {
-		if s := snaps[n]; s != nil {
-			results[n] = audit.Audit(s, audit.Catalog())
-		}
-	}
-
-	var diffs []audit.Diff
-	for _, p := range pairs {
-		a, b := snaps[p[0]], snaps[p[1]]
-		if a == nil || b == nil {
-			continue // its error is reported below
-		}
-		diffs = append(diffs, audit.Compare(a, b, results[p[0]], results[p[1]], key))
-	}
-	if len(diffs) > 0 {
-		if err := report.RenderDiff(sys.Stdout, opts.Format, diffs, opts.Color); err != nil {
+	if len(run.Diffs) > 0 {
+		if err := report.RenderDiff(sys.Stdout, opts.Format, run.Diffs, opts.Color); err != nil {
 			return troublef("writing the diff: %v", err)
 		}
 	}
-
-	// Trouble beats a tripped gate: a comparison with a part missing cannot
-	// be said to pass.
-	for _, n := range names {
-		if s := snaps[n]; s != nil {
-			failures = append(failures, incomplete(s)...)
-		}
-	}
-	for _, f := range failures {
+	for _, f := range run.Trouble {
 		fmt.Fprintf(sys.Stderr, "herokuaudit: %s\n", f)
 	}
 	if ctx.Err() != nil {
 		return troublef("interrupted")
 	}
-	if len(failures) > 0 {
+	// trouble beats a tripped gate: a comparison with a part missing cannot
+	// be said to pass
+	if len(run.Trouble) > 0 {
 		return &exitError{code: exitTrouble}
 	}
-	for _, d := range diffs {
-		if gate >= 0 && d.AtOrAbove(gate) > 0 {
-			return &exitError{code: exitGate}
-		}
+	if len(run.Reasons) > 0 {
+		printGate(sys, run.Reasons)
+		return &exitError{code: exitGate}
 	}
 	return nil
-}
-
-// fetchSnapshots collects the apps' snapshots concurrently; an app that
-// fails is left out and its error returned, one line each, in app order.
-func fetchSnapshots(ctx context.Context, client auditor, names []string, timeout time.Duration) (map[string]*audit.Snapshot, []string) {
-	snaps := make([]*audit.Snapshot, len(names))
-	errs := make([]error, len(names))
-	var g errgroup.Group
-	g.SetLimit(4)
-	for i, n := range names {
-		g.Go(func() error {
-			actx, cancel := context.WithTimeout(ctx, timeout)
-			defer cancel()
-			snaps[i], errs[i] = client.Snapshot(actx, n)
-			return nil
-		})
-	}
-	_ = g.Wait() // errors are per app, kept in errs
-	out := map[string]*audit.Snapshot{}
-	var failures []string
-	for i, n := range names {
-		if errs[i] != nil {
-			failures = append(failures, errs[i].Error())
-			continue
-		}
-		if snaps[i] != nil {
-			// keyed by the name asked for: pairs name apps that way
-			out[n] = snaps[i]
-		}
-	}
-	return out, failures
-}
-
-// diffParts are the parts a comparison reads.
-var diffParts = []audit.Part{audit.PartApp, audit.PartConfig, audit.PartAddons, audit.PartFormation,
-	audit.PartBuildpacks, audit.PartFiles}
-
-// incomplete lists the parts of a snapshot that could not be fetched.
-func incomplete(s *audit.Snapshot) []string {
-	var out []string
-	for _, p := range diffParts {
-		if g, ok := s.Gaps[p]; ok && g.Failed {
-			out = append(out, fmt.Sprintf("%s: %s could not be fetched (%s): the comparison is incomplete", s.App.Name, p, g.Reason))
-		}
-	}
-	return out
 }

@@ -83,7 +83,6 @@ func TestBaselineAndOutput(t *testing.T) {
 	}
 
 	for _, tc := range []struct{ name, content, want string }{
-		{"missing", "", "cannot read it"},
 		{"not json", "nope", "not a herokuaudit JSON report"},
 		{"future schema", `{"schema_version": 2, "apps": []}`, "schema_version 2"},
 	} {

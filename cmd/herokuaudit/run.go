@@ -193,11 +193,6 @@ func parseGate(s string) (audit.Severity, error) {
 	return audit.ParseSeverity(s)
 }
 
-// auditor is what the audit needs from the API side.
-type auditor interface {
-	Snapshot(ctx context.Context, app string) (*audit.Snapshot, error)
-}
-
 // newClient makes the API client: over the fixtures, or over the API
 // with the token found the way the Heroku CLI finds it.
 func newClient(ctx context.Context, opts Options, sys system) (*heroku.Client, error) {

@@ -52,17 +52,39 @@ func runCases(t *testing.T, env map[string]string, cases []cliCase) {
 					t.Errorf("stdout lacks %q:\n%s", w, out)
 				}
 			}
+			// the gate's lines come last and are checked apart: exit 1
+			// always says why, exit 0 never has a reason
+			rest, gate := splitGate(errOut)
+			switch {
+			case tt.wantCode == exitGate && len(gate) == 0:
+				t.Errorf("exit 1 without a gate line on stderr:\n%s", errOut)
+			case tt.wantCode == exitOK && len(gate) > 0:
+				t.Errorf("exit 0 with gate lines:\n%s", errOut)
+			}
 			switch {
 			case tt.wantErr != "" && !strings.Contains(errOut, tt.wantErr):
 				t.Errorf("stderr lacks %q:\n%s", tt.wantErr, errOut)
-			case tt.wantErr == "" && errOut != "":
-				t.Errorf("unexpected stderr: %s", errOut)
+			case tt.wantErr == "" && rest != "":
+				t.Errorf("unexpected stderr: %s", rest)
 			}
-			if strings.Count(strings.TrimSpace(errOut), "\n") > 2 {
-				t.Errorf("errors must be short lines, got:\n%s", errOut)
+			if strings.Count(strings.TrimSpace(rest), "\n") > 2 {
+				t.Errorf("errors must be short lines, got:\n%s", rest)
 			}
 		})
 	}
+}
+
+// splitGate separates the gate's closing lines from the rest of stderr.
+func splitGate(stderr string) (rest string, gate []string) {
+	var b strings.Builder
+	for _, l := range strings.SplitAfter(stderr, "\n") {
+		if g, ok := strings.CutPrefix(l, "herokuaudit: gate: "); ok {
+			gate = append(gate, strings.TrimSpace(g))
+			continue
+		}
+		b.WriteString(l)
+	}
+	return b.String(), gate
 }
 
 func TestAuditFixtures(t *testing.T) {
@@ -76,7 +98,7 @@ func TestAuditFixtures(t *testing.T) {
 		{name: "fail-under trips on a score", args: []string{"--fixtures", fixturesDir, "--fail-on", "none", "--fail-under", "50", "flask-insecure"}, wantCode: 1},
 		{name: "fail-under passes a clean app", args: []string{"--fixtures", fixturesDir, "--fail-under", "90", "flask-secure"}, wantCode: 0},
 		{name: "missing app is trouble, others still reported", args: []string{"--fixtures", fixturesDir, "flask-secure", "no-such-app"}, wantCode: 2,
-			wantOut: []string{"flask-secure", "no-such-app"}, wantErr: `herokuaudit: app "no-such-app": not found (or no access)`},
+			wantOut: []string{"flask-secure", "no-such-app"}, wantErr: `herokuaudit: gate: app "no-such-app": not found (or no access)`},
 		{name: "several apps summary", args: []string{"--fixtures", fixturesDir, "flask-secure", "flask-insecure"}, wantCode: 1,
 			wantOut: []string{"GRADE", "flask-insecure", "flask-secure"}},
 		{name: "unknown format", args: []string{"--fixtures", fixturesDir, "-f", "xml", "flask-secure"}, wantCode: 2, wantErr: `unknown format "xml"`},

@@ -1,0 +1,248 @@
+// Package pipeline runs an audit, or a diff, end to end: collect each app's
+// snapshot concurrently from a Source, link what apps share under a key made
+// for the run, run the checks, apply suppressions and the baseline, and weigh
+// the gate. The command line only turns flags into Options and the outcome
+// into output and an exit code. All I/O goes through the Source.
+package pipeline
+
+import (
+	"cmp"
+	"context"
+	"crypto/rand"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/herokuaudit/herokuaudit/audit"
+)
+
+// Source yields one app's snapshot; the API client and the fixtures both do.
+type Source interface {
+	Snapshot(ctx context.Context, app string) (*audit.Snapshot, error)
+}
+
+// Progress is told how many apps there are and when each is collected.
+type Progress interface {
+	Start(total int)
+	Done()
+}
+
+// Options is what one audit run does.
+type Options struct {
+	// Apps are audited in this order; a name given twice is audited once.
+	Apps []string
+	// Checkout, when set, stands in for every app's slug: the code about to
+	// ship. With no Apps it is audited alone, named CheckoutName.
+	Checkout     *audit.Files
+	CheckoutName string
+
+	Timeout  time.Duration // per app; 0 for none
+	Parallel int           // snapshots collected at once; 0 means 8
+	Progress Progress      // may be nil
+	Checks   []audit.Check // nil: the catalog
+
+	Suppressions []audit.Suppression
+	Now          time.Time // decides which suppressions expired
+
+	// Baseline is the previous run's results. With HasBaseline and a nil
+	// Baseline (the first night), every problem is new.
+	Baseline    []audit.Result
+	HasBaseline bool
+
+	Gate Gate
+}
+
+// Gate is what trips a run.
+type Gate struct {
+	FailOn    audit.Severity // fail (or error) at or above this; -1 for none
+	FailUnder int            // a score below this
+	OnlyNew   bool           // only problems new since the baseline trip it
+}
+
+// Run is an audit's outcome.
+type Run struct {
+	Results  []audit.Result
+	Notices  []string               // one line each, e.g. an expired suppression
+	Baseline *audit.BaselineSummary // with a baseline
+	Verdict  Verdict
+}
+
+// Verdict says whether the gate stays shut, and why, one line per reason.
+// Trouble is what could not be audited: an app that could not be fetched, a
+// check at or above the gate that could not run. It outranks Reasons, the
+// problems found, because what could not be read cannot be said to pass.
+type Verdict struct {
+	Trouble []string
+	Reasons []string
+}
+
+// Tripped reports whether the run does not pass.
+func (v Verdict) Tripped() bool { return len(v.Trouble)+len(v.Reasons) > 0 }
+
+// All is every line of the verdict, trouble first.
+func (v Verdict) All() []string { return append(slices.Clone(v.Trouble), v.Reasons...) }
+
+// Audit runs one audit. src may be nil when only a checkout is audited.
+func Audit(ctx context.Context, src Source, opt Options) (Run, error) {
+	checks := opt.Checks
+	if checks == nil {
+		checks = audit.Catalog()
+	}
+	apps := unique(opt.Apps)
+	var snaps []*audit.Snapshot
+	var results []audit.Result
+	switch {
+	case len(apps) == 0 && opt.Checkout != nil:
+		snaps = []*audit.Snapshot{audit.CheckoutSnapshot(opt.CheckoutName, opt.Checkout)}
+		results = make([]audit.Result, 1)
+	case src == nil:
+		return Run{}, fmt.Errorf("pipeline: apps to audit but nothing to fetch them from")
+	default:
+		snaps, results = collect(ctx, src, apps, opt)
+		for _, s := range snaps {
+			if s != nil && opt.Checkout != nil {
+				s.Files = opt.Checkout
+				delete(s.Gaps, audit.PartFiles)
+			}
+		}
+	}
+
+	key, err := runKey()
+	if err != nil {
+		return Run{}, err
+	}
+	audit.LinkSharedSecrets(snaps, key)
+	for i, s := range snaps {
+		if s != nil {
+			results[i] = audit.Audit(s, checks)
+		}
+	}
+
+	var run Run
+	run.Notices = fileNotices(snaps, opt.Checkout)
+	for _, r := range audit.ApplySuppressions(results, opt.Suppressions, opt.Now) {
+		run.Notices = append(run.Notices, fmt.Sprintf("the suppression of %s (%s) expired on %s and no longer applies", r.Check, r.Reason, r.Expires))
+	}
+	if opt.HasBaseline {
+		if opt.Baseline == nil {
+			run.Notices = append(run.Notices, "no baseline yet: every finding is new")
+		}
+		sum := audit.CompareBaseline(results, opt.Baseline)
+		run.Baseline = &sum
+	}
+	run.Results = results
+	run.Verdict = opt.Gate.weigh(results)
+	return run, nil
+}
+
+// weigh applies the gate to the results. Suppressed findings never trip it;
+// with OnlyNew, only problems new since the baseline do. A check in error at
+// or above FailOn is trouble whether or not it is new: it was not seen.
+func (g Gate) weigh(results []audit.Result) Verdict {
+	var v Verdict
+	for _, r := range results {
+		if r.Error != "" {
+			line := r.Error // the collector's errors name the app
+			if !strings.Contains(line, r.App) {
+				line = r.App + ": " + line
+			}
+			v.Trouble = append(v.Trouble, line)
+			continue
+		}
+		for _, f := range r.Findings {
+			if g.FailOn < 0 || f.Severity < g.FailOn || f.Suppressed != nil {
+				continue
+			}
+			switch {
+			case f.Status == audit.Error:
+				v.Trouble = append(v.Trouble, fmt.Sprintf("%s could not run on %s (%s, at or above --fail-on %s): %s",
+					f.Check, r.App, f.Severity, g.FailOn, f.Message))
+			case f.Status == audit.Fail && (!g.OnlyNew || f.Baseline == audit.BaselineNew):
+				v.Reasons = append(v.Reasons, fmt.Sprintf("%s failed (%s) on %s", f.Check, f.Severity, r.App))
+			}
+		}
+		if r.Score < g.FailUnder {
+			v.Reasons = append(v.Reasons, fmt.Sprintf("%s scored %d < --fail-under %d", r.App, r.Score, g.FailUnder))
+		}
+	}
+	return v
+}
+
+// collect fetches every app's snapshot concurrently. An app that fails has a
+// nil snapshot and its error in the result; the others are untouched.
+func collect(ctx context.Context, src Source, apps []string, opt Options) ([]*audit.Snapshot, []audit.Result) {
+	snaps := make([]*audit.Snapshot, len(apps))
+	results := make([]audit.Result, len(apps))
+	if opt.Progress != nil {
+		opt.Progress.Start(len(apps))
+	}
+	var g errgroup.Group
+	g.SetLimit(cmp.Or(opt.Parallel, 8))
+	for i, app := range apps {
+		g.Go(func() error {
+			actx, cancel := ctx, context.CancelFunc(func() {})
+			if opt.Timeout > 0 {
+				actx, cancel = context.WithTimeout(ctx, opt.Timeout)
+			}
+			defer cancel()
+			s, err := src.Snapshot(actx, app)
+			switch {
+			case err != nil:
+				results[i] = audit.Failed(app, err)
+			case s == nil:
+				results[i] = audit.Failed(app, fmt.Errorf("%s: nothing was collected", app))
+			default:
+				snaps[i] = s
+			}
+			if opt.Progress != nil {
+				opt.Progress.Done()
+			}
+			return nil
+		})
+	}
+	_ = g.Wait() // per-app errors are in results, never returned
+	return snaps, results
+}
+
+// fileNotices passes on what the file readers had to say (git could not
+// list the checkout, say): the checkout's once, each slug's with its app.
+func fileNotices(snaps []*audit.Snapshot, checkout *audit.Files) []string {
+	var out []string
+	if checkout != nil {
+		out = append(out, checkout.Notices...)
+	}
+	for _, s := range snaps {
+		if s == nil || s.Files == nil || s.Files == checkout {
+			continue
+		}
+		for _, n := range s.Files.Notices {
+			out = append(out, s.App.Name+": "+n)
+		}
+	}
+	return out
+}
+
+// runKey is the run's fingerprint key: fingerprints compare within one run
+// and mean nothing outside it.
+func runKey() ([]byte, error) {
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, fmt.Errorf("making the run's fingerprint key: %w", err)
+	}
+	return key, nil
+}
+
+// unique keeps the first of each name, in order: an app named twice is one
+// app, and must not share secrets with itself.
+func unique(names []string) []string {
+	out := make([]string, 0, len(names))
+	for _, n := range names {
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
