@@ -170,6 +170,12 @@ var processCases = []checkCase{
 	{check: "gunicorn-workers", name: "buildpack detected from files when none is set", changes: []change{func(s *Snapshot) { s.Buildpacks = nil }}, status: Pass, ev: "set by the Python buildpack"},
 	// GUNICORN_CMD_ARGS, a config var, could turn the buildpack's default off
 	{check: "access-logs", name: "checkout only: config vars unknown", changes: []change{func(s *Snapshot) { *s = *CheckoutSnapshot("myapp", s.Files) }}, status: Skip, msg: "no app given: only the checkout was audited"},
+	// a checkout without an app: what the Procfile fixes is judged, what
+	// the dyno or a config var decides is not
+	{check: "gunicorn-workers", name: "checkout only: -w 1 on the command line", changes: []change{file("Procfile", "web: gunicorn -w 1 app:app\n"), checkoutOnly}, status: Warn, msg: "one sync worker"},
+	{check: "gunicorn-workers", name: "checkout only: -w 1 with --threads 4", changes: []change{file("Procfile", "web: gunicorn -w 1 --threads 4 app:app\n"), checkoutOnly}, status: Skip, msg: "no app given"},
+	{check: "gunicorn-workers", name: "checkout only: workers left to WEB_CONCURRENCY", changes: []change{file("Procfile", "web: gunicorn app:app\n"), checkoutOnly}, status: Skip, msg: "no app given"},
+	{check: "gunicorn-workers", name: "checkout only: cpu_count() in the config file", changes: []change{file("Procfile", "web: gunicorn -c gunicorn.conf.py app:app\n"), file("gunicorn.conf.py", "import multiprocessing\nworkers = multiprocessing.cpu_count() * 2 + 1\n"), checkoutOnly}, status: Warn, msg: "cpu_count()"},
 	{check: "crashed-dynos", name: "none running", status: Skip},
 	{check: "crashed-dynos", name: "all up", changes: []change{dynos(Dyno{Name: "web.1", State: "up"}, Dyno{Name: "web.2", State: "idle"})}, status: Pass},
 	{check: "crashed-dynos", name: "crashed", changes: []change{dynos(Dyno{Name: "web.1", State: "up"}, Dyno{Name: "worker.1", State: "crashed"})}, status: Warn, msg: "worker.1"},
@@ -266,3 +272,6 @@ func FuzzGunicornConfigFile(f *testing.F) {
 		}
 	})
 }
+
+// checkoutOnly turns the snapshot into a checkout audited without an app.
+func checkoutOnly(s *Snapshot) { *s = *CheckoutSnapshot("myapp", s.Files) }

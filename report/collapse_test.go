@@ -1,0 +1,62 @@
+package report
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/herokuaudit/herokuaudit/audit"
+)
+
+// TestTableCollapsesSharedSkips: a checkout audited without an app skips
+// twenty checks for one reason; the table says it once, naming them all.
+func TestTableCollapsesSharedSkips(t *testing.T) {
+	const why = "no app given: only the checkout was audited"
+	skip := func(id string) audit.Finding {
+		return audit.Finding{Check: id, Status: audit.Skip, Severity: audit.High, Message: why}
+	}
+	for _, tc := range []struct {
+		name      string
+		findings  []audit.Finding
+		collapsed bool
+	}{
+		{"three share a reason", []audit.Finding{skip("stack"), skip("secret-key"), skip("log-drain")}, true},
+		{"two stay rows of their own", []audit.Finding{skip("stack"), skip("secret-key")}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := append([]audit.Finding{{Check: "debug-mode", Status: audit.Fail, Severity: audit.Critical, Message: "debug mode is on"}}, tc.findings...)
+			out := string(render(t, "table", Report{Results: []audit.Result{scored("co", fs)}}))
+			n := len(tc.findings)
+			switch {
+			case tc.collapsed && strings.Count(out, why) != 1:
+				t.Errorf("the reason is not said once:\n%s", out)
+			case tc.collapsed && !strings.Contains(out, "3 checks"):
+				t.Errorf("no collapsed row:\n%s", out)
+			case !tc.collapsed && strings.Count(out, why) != n:
+				t.Errorf("want %d rows with the reason:\n%s", n, out)
+			}
+			for _, f := range tc.findings {
+				if !strings.Contains(out, f.Check) {
+					t.Errorf("%s is not named:\n%s", f.Check, out)
+				}
+			}
+			if !strings.Contains(out, "skipped") || !strings.Contains(out, "debug mode is on") {
+				t.Errorf("the rest of the table is gone:\n%s", out)
+			}
+		})
+	}
+}
+
+// TestTableSaysWhatCouldNotRun: an incomplete grade comes with the checks
+// that could not run, in the detail block and in the fleet summary.
+func TestTableSaysWhatCouldNotRun(t *testing.T) {
+	res := audit.Result{App: "shop", Score: 100, Grade: audit.GradeIncomplete, Incomplete: []string{"secret-key"},
+		Findings: []audit.Finding{{Check: "secret-key", Status: audit.Error, Severity: audit.Critical, Message: "could not audit: config-vars unavailable: 403"}}}
+	one := string(render(t, "table", Report{Results: []audit.Result{res}}))
+	if !strings.Contains(one, "grade incomplete") || !strings.Contains(one, "could not run: secret-key") {
+		t.Errorf("detail block:\n%s", one)
+	}
+	fleet := string(render(t, "table", Report{Results: []audit.Result{res, scored("other", nil)}}))
+	if !strings.Contains(fleet, "incomplete") || !strings.Contains(fleet, "could not run: secret-key") {
+		t.Errorf("summary:\n%s", fleet)
+	}
+}
