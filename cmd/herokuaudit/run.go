@@ -88,7 +88,8 @@ func troublef(format string, a ...any) error {
 const helpExitCodes = `EXIT CODES:
    0  nothing failed at or above --fail-on, and every score is at least --fail-under
    1  the gate tripped: a failing check at or above --fail-on, or a score under --fail-under
-   2  could not audit: bad usage, no credentials, or an app that could not be fetched`
+   2  could not audit: bad usage, no credentials, an app that could not be fetched, or a check
+      at or above --fail-on whose data could not be read (the grade is then "incomplete")`
 
 func newApp(sys system, code *int) *cli.App {
 	var opts Options
