@@ -1,0 +1,256 @@
+package audit
+
+// Pins: each threshold of a core rule is tested at its boundary, with the
+// value on the threshold and one step either side, so that moving the
+// threshold or turning a < into a <= fails a test here.
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// pinCase is one verdict at a boundary.
+type pinCase struct {
+	name    string
+	changes []change
+	status  Status
+	msg     string // substring of the message
+	ev      string // substring of some evidence line
+}
+
+// runPins runs one check over base() with each case's changes.
+func runPins(t *testing.T, check string, cases []pinCase) {
+	t.Helper()
+	c, ok := Lookup(check)
+	if !ok {
+		t.Fatalf("no check %q", check)
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := base()
+			for _, ch := range tc.changes {
+				ch(s)
+			}
+			f := Audit(s, []Check{c}).Findings[0]
+			ev := strings.Join(Texts(f.Evidence), "\n")
+			if f.Status != tc.status {
+				t.Fatalf("status = %s (%s; evidence %q), want %s", f.Status, f.Message, ev, tc.status)
+			}
+			if !strings.Contains(f.Message, tc.msg) {
+				t.Errorf("message %q does not contain %q", f.Message, tc.msg)
+			}
+			if !strings.Contains(ev, tc.ev) {
+				t.Errorf("evidence %q does not contain %q", ev, tc.ev)
+			}
+		})
+	}
+}
+
+// pinCounts builds a value from runs of characters: "a" count[0] times, then
+// "b" count[1] times, and so on. Runs in order are never one repeated
+// pattern, and the entropy of the value is exactly that of the counts.
+func pinCounts(counts ...int) string {
+	var b strings.Builder
+	for i, n := range counts {
+		b.WriteString(strings.Repeat(string(rune('a'+i)), n))
+	}
+	return b.String()
+}
+
+// TestPinSecretKeyLength pins the 50-character floor of SECRET_KEY.
+func TestPinSecretKeyLength(t *testing.T) {
+	if minSecretKeyLen != 50 {
+		t.Fatalf("minSecretKeyLen = %d, CHECKS.md says 50", minSecretKeyLen)
+	}
+	runPins(t, "secret-key", []pinCase{
+		{name: "49 characters", changes: []change{env("SECRET_KEY", strongKey[:49])}, status: Fail, ev: "49 characters, shorter than 50"},
+		{name: "50 characters", changes: []change{env("SECRET_KEY", strongKey[:50])}, status: Pass, ev: "50 characters, no weakness found"},
+		{name: "51 characters", changes: []change{env("SECRET_KEY", strongKey[:51])}, status: Pass},
+		{name: "49 characters padded with spaces", changes: []change{env("SECRET_KEY", "  "+strongKey[:49]+"  ")}, status: Fail, ev: "shorter than 50"},
+		// the length is in characters, not bytes
+		{name: "49 two-byte characters", changes: []change{env("SECRET_KEY", "é"+pinRunes(48))}, status: Fail, ev: "49 characters, shorter than 50"},
+		{name: "50 two-byte characters", changes: []change{env("SECRET_KEY", "é"+pinRunes(49))}, status: Pass},
+		{name: "FLASK_SECRET_KEY 49", changes: []change{unset("SECRET_KEY"), env("FLASK_SECRET_KEY", strongKey[:49])}, status: Fail, msg: "FLASK_SECRET_KEY is weak"},
+		{name: "FLASK_SECRET_KEY 50", changes: []change{unset("SECRET_KEY"), env("FLASK_SECRET_KEY", strongKey[:50])}, status: Pass, msg: "FLASK_SECRET_KEY is long"},
+		{name: "JWT_SECRET_KEY 49", changes: []change{env("JWT_SECRET_KEY", strongKey[1:50])}, status: Fail, msg: "JWT_SECRET_KEY is weak"},
+		{name: "JWT_SECRET_KEY 50", changes: []change{env("JWT_SECRET_KEY", strongKey[1:51])}, status: Pass},
+		{name: "weak SECRET_KEY and weak JWT_SECRET_KEY", changes: []change{env("SECRET_KEY", strongKey[:49], "JWT_SECRET_KEY", "jwt")}, status: Fail, msg: "SECRET_KEY and JWT_SECRET_KEY is weak"},
+	})
+}
+
+// pinRunes is n distinct non-ASCII letters (two bytes each in UTF-8).
+func pinRunes(n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		b.WriteRune(rune('А' + i)) // Cyrillic capitals and on
+	}
+	return b.String()
+}
+
+// TestPinSecretKeyEntropy pins the 128-bit entropy floor and the floor of 5
+// distinct characters, with values whose entropy is known exactly.
+func TestPinSecretKeyEntropy(t *testing.T) {
+	values := []struct {
+		name   string
+		counts []int
+		bits   float64
+	}{
+		{"below", []int{32, 9, 8, 8, 7}, 127.82},
+		{"exactly 128", []int{32, 8, 8, 8, 8}, 128},
+		{"above", []int{31, 9, 8, 8, 8}, 129.89},
+	}
+	for _, v := range values {
+		if got := entropyBits(pinCounts(v.counts...)); fmt.Sprintf("%.2f", got) != fmt.Sprintf("%.2f", v.bits) {
+			t.Fatalf("entropyBits(%v) = %f, want %.2f", v.counts, got, v.bits)
+		}
+	}
+	runPins(t, "secret-key", []pinCase{
+		{name: "127.8 bits", changes: []change{env("SECRET_KEY", pinCounts(32, 9, 8, 8, 7))}, status: Fail, ev: "64 characters, about 128 bits of entropy (want at least 128)"},
+		{name: "exactly 128 bits", changes: []change{env("SECRET_KEY", pinCounts(32, 8, 8, 8, 8))}, status: Pass},
+		{name: "129.9 bits", changes: []change{env("SECRET_KEY", pinCounts(31, 9, 8, 8, 8))}, status: Pass},
+		{name: "55 characters, 5 evenly, 127.7 bits", changes: []change{env("SECRET_KEY", pinCounts(11, 11, 11, 11, 11))}, status: Fail, ev: "bits of entropy"},
+		{name: "56 characters, 130.0 bits", changes: []change{env("SECRET_KEY", pinCounts(12, 11, 11, 11, 11))}, status: Pass},
+		// 4 distinct characters fail even with 128 bits
+		{name: "4 distinct characters", changes: []change{env("SECRET_KEY", pinCounts(16, 16, 16, 16))}, status: Fail, ev: "only 4 distinct characters"},
+		{name: "3 distinct characters", changes: []change{env("SECRET_KEY", pinCounts(30, 20, 20))}, status: Fail, ev: "only 3 distinct characters"},
+		{name: "5 distinct characters", changes: []change{env("SECRET_KEY", pinCounts(32, 8, 8, 8, 8))}, status: Pass},
+		// entropy is measured on the trimmed value
+		{name: "spaces do not add entropy", changes: []change{env("SECRET_KEY", " \t"+pinCounts(32, 9, 8, 8, 7)+"  ")}, status: Fail, ev: "bits of entropy"},
+	})
+}
+
+func TestPinEntropyBits(t *testing.T) {
+	for _, tt := range []struct {
+		s    string
+		want float64
+	}{
+		{"", 0},
+		{"a", 0},
+		{"aaaa", 0},
+		{"ab", 2},
+		{"abcd", 8},
+		{"aabb", 4},
+		{pinCounts(32, 8, 8, 8, 8), 128},
+		{"ééàà", 4}, // counted in characters
+	} {
+		if got := entropyBits(tt.s); got != tt.want {
+			t.Errorf("entropyBits(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}
+
+// TestPinRepeatedPattern pins what a repeated pattern is: a unit of at most
+// half the value, repeated to its end.
+func TestPinRepeatedPattern(t *testing.T) {
+	for _, tt := range []struct {
+		s    string
+		want bool
+	}{
+		{"", false},
+		{"a", false},
+		{"aa", true},
+		{"ab", false},
+		{"abab", true},
+		{"ababa", true}, // a unit need not divide the length
+		{"abcab", false},
+		{"abcabc", true},
+		{"abcabd", false},
+		{"aab", false},
+		{"abb", false},
+	} {
+		if got := repeatedPattern(tt.s); got != tt.want {
+			t.Errorf("repeatedPattern(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+	runPins(t, "secret-key", []pinCase{
+		// 25 distinct characters twice: 50 characters, 232 bits, one pattern
+		{name: "unit of half the length", changes: []change{env("SECRET_KEY", strongKey[:25]+strongKey[:25])}, status: Fail, ev: "repeated pattern"},
+		{name: "unit repeated and cut short", changes: []change{env("SECRET_KEY", strongKey[:20]+strongKey[:20]+strongKey[:10])}, status: Fail, ev: "repeated pattern"},
+		{name: "last character differs", changes: []change{env("SECRET_KEY", strongKey[:25]+strongKey[:24]+"Z")}, status: Pass},
+	})
+}
+
+// TestPinSecretStrengthLength pins the 12-character floor of other secrets.
+func TestPinSecretStrengthLength(t *testing.T) {
+	if minSecretLen != 12 {
+		t.Fatalf("minSecretLen = %d, want 12", minSecretLen)
+	}
+	runPins(t, "secret-strength", []pinCase{
+		{name: "11 characters", changes: []change{env("ADMIN_PASSWORD", "k3Rw9QzX7pL")}, status: Fail, ev: "ADMIN_PASSWORD: 11 characters, shorter than 12"},
+		{name: "12 characters", changes: []change{env("ADMIN_PASSWORD", "k3Rw9QzX7pLm")}, status: Pass},
+		{name: "13 characters", changes: []change{env("ADMIN_PASSWORD", "k3Rw9QzX7pLmT")}, status: Pass},
+		{name: "12 characters, 4 distinct", changes: []change{env("ADMIN_PASSWORD", "abcdabcdddcc")}, status: Fail, ev: "only 4 distinct"},
+		{name: "12 characters, 5 distinct", changes: []change{env("ADMIN_PASSWORD", "abcdeabcdeed")}, status: Pass},
+	})
+}
+
+// TestPinSecretShape pins the shape thresholds of the secret classifier:
+// a random word of 20 token characters, a punctuated password of 16, the
+// entropy per character each needs, and the length past which a value is
+// masked unread.
+func TestPinSecretShape(t *testing.T) {
+	perChar := func(s string) float64 { return entropyBits(s) / float64(len([]rune(s))) }
+	for _, tt := range []struct {
+		name  string
+		fn    func(string) bool
+		value string
+		bits  float64 // entropy per character, checked so the case stays on its boundary
+		want  bool
+	}{
+		// randomWord: 20 token characters at least
+		{"random word of 19", randomWord, "a1b2c3d4e5f6g7h8i9j", 0, false},
+		{"random word of 20", randomWord, "a1b2c3d4e5f6g7h8i9j0", 0, true},
+		{"random word of 21", randomWord, "a1b2c3d4e5f6g7h8i9j0k", 0, true},
+		// letters and digits need 3 bits a character
+		{"letters and digits under 3 bits", randomWord, pinMix("abcd1234", []int{3, 3, 3, 3, 2, 2, 2, 2}), 2.971, false},
+		{"letters and digits at 3 bits", randomWord, pinMix("abcd1234", []int{3, 3, 3, 3, 3, 3, 3, 3}), 3, true},
+		{"digits only at 3 bits", randomWord, pinMix("12345678", []int{3, 3, 3, 3, 3, 3, 3, 3}), 3, false},
+		// letters alone need 4
+		{"letters under 4 bits", randomWord, pinMix("abcdefghijklmno", []int{2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2}), 3.907, false},
+		{"letters at 4 bits", randomWord, pinMix("abcdefghijklmnop", []int{2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2}), 4, true},
+		// a word with a slash needs upper, lower, digit and 4 bits
+		{"slash word under 4 bits", randomWord, pinMix("aB3dE5gH7jK9mN/", []int{2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2}), 3.907, false},
+		{"slash word at 4 bits", randomWord, pinMix("aB3dE5gH7jK9mN1/", []int{2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2}), 4, true},
+		{"slash word without upper case", randomWord, pinMix("ab3de5gh7jk9mn1/", []int{2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2}), 4, false},
+		// generatedPassword: 16 characters of 4 classes at 3.5 bits
+		{"punctuated password of 15", generatedPassword, "Xk#9$mQ2!pL@7vR", 0, false},
+		{"punctuated password of 16", generatedPassword, "Xk#9$mQ2!pL@7vRz", 0, true},
+		{"punctuated password of 17", generatedPassword, "Xk#9$mQ2!pL@7vRzw", 0, true},
+		{"punctuated password under 3.5 bits", generatedPassword, pinMix("aB3#de", []int{2, 2, 2, 2, 2, 2}) + "fgh4", 0, false},
+		{"punctuated password at 3.5 bits", generatedPassword, pinMix("aB3#efgh", []int{2, 2, 2, 2, 1, 1, 1, 1}) + "ijkl", 3.5, true},
+		{"punctuated password at 3.375 bits", generatedPassword, pinMix("aB3#efghi", []int{2, 2, 2, 2, 2, 1, 1, 1, 1}) + "jk", 3.375, false},
+		{"three classes", generatedPassword, "xk#9$mq2!pl@7vrz", 0, false},
+		// a value too long to read is masked unread
+		{"4096 characters of words", secretByShape, strings.Repeat("word ", 819) + "w", 0, false},
+		{"4097 characters of words", secretByShape, strings.Repeat("word ", 819) + "wo", 0, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.bits != 0 && fmt.Sprintf("%.3f", perChar(tt.value)) != fmt.Sprintf("%.3f", tt.bits) {
+				t.Fatalf("%q has %.3f bits a character, want %.3f", tt.value, perChar(tt.value), tt.bits)
+			}
+			if got := tt.fn(tt.value); got != tt.want {
+				t.Errorf("%q (%d characters, %.3f bits each) = %v, want %v", tt.value, len([]rune(tt.value)), perChar(tt.value), got, tt.want)
+			}
+		})
+	}
+}
+
+// pinMix is each character of chars repeated counts[i] times, interleaved
+// round-robin so that no run is long.
+func pinMix(chars string, counts []int) string {
+	rs := []rune(chars)
+	left := append([]int(nil), counts...)
+	var b strings.Builder
+	for more := true; more; {
+		more = false
+		for i, r := range rs {
+			if left[i] > 0 {
+				b.WriteRune(r)
+				left[i]--
+				more = true
+			}
+		}
+	}
+	return b.String()
+}
