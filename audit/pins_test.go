@@ -254,3 +254,96 @@ func pinMix(chars string, counts []int) string {
 	}
 	return b.String()
 }
+
+// pinScore is n findings of one severity and status.
+func pinScore(n int, sev Severity, st Status) []Finding {
+	fs := make([]Finding, n)
+	for i := range fs {
+		fs[i] = Finding{Severity: sev, Status: st}
+	}
+	return fs
+}
+
+func pinJoin(parts ...[]Finding) []Finding {
+	var out []Finding
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// TestPinScore pins the weights, the arithmetic, the rounding, the grade
+// boundaries and the caps of the score.
+func TestPinScore(t *testing.T) {
+	lows := func(pass, fail int) []Finding {
+		return pinJoin(pinScore(pass, Low, Pass), pinScore(fail, Low, Fail))
+	}
+	tests := []struct {
+		name     string
+		findings []Finding
+		score    int
+		grade    string
+	}{
+		// weights: one pass of each severity against one failed low check
+		{"critical weighs 10", pinJoin(pinScore(1, Critical, Pass), lows(0, 1)), 91, "A"},
+		{"high weighs 6", pinJoin(pinScore(1, High, Pass), lows(0, 1)), 86, "B"},
+		{"medium weighs 3", pinJoin(pinScore(1, Medium, Pass), lows(0, 1)), 75, "C"},
+		{"low weighs 1", lows(1, 1), 50, "F"},
+		{"info weighs 0", pinJoin(pinScore(5, Info, Pass), lows(0, 1)), 0, "F"},
+		{"weights add up", pinJoin(pinScore(1, Critical, Pass), pinScore(1, High, Pass), pinScore(1, Medium, Pass), pinScore(1, Low, Pass), pinScore(1, Critical, Fail)), 67, "F"},
+		// a warn earns half its weight
+		{"critical warn", pinScore(1, Critical, Warn), 50, "F"},
+		{"critical warn and a low pass", pinJoin(pinScore(1, Critical, Warn), lows(1, 0)), 55, "F"},
+		{"low warn and a low fail", pinJoin(pinScore(1, Low, Warn), lows(0, 1)), 25, "F"},
+		{"medium warns", pinScore(3, Medium, Warn), 50, "F"},
+		// skip and error count neither way
+		{"skips", pinJoin(lows(1, 1), pinScore(3, Critical, Skip)), 50, "F"},
+		{"errors", pinJoin(lows(1, 1), pinScore(3, High, Error)), 50, "F"},
+		{"only skips", pinScore(2, High, Skip), 100, "A"},
+		// rounding half away from zero
+		{"89.5 rounds up to an A", lows(179, 21), 90, "A"},
+		{"89.44 rounds down to a B", lows(161, 19), 89, "B"},
+		{"79.5 rounds up to a B", lows(159, 41), 80, "B"},
+		// the grade boundaries, at the score
+		{"90", lows(90, 10), 90, "A"},
+		{"89", lows(89, 11), 89, "B"},
+		{"80", lows(80, 20), 80, "B"},
+		{"79", lows(79, 21), 79, "C"},
+		{"70", lows(70, 30), 70, "C"},
+		{"69", lows(69, 31), 69, "D"},
+		{"60", lows(60, 40), 60, "D"},
+		{"59", lows(59, 41), 59, "F"},
+		{"100", lows(100, 0), 100, "A"},
+		{"0", lows(0, 100), 0, "F"},
+		// caps: a failing critical check makes it F, a failing high one at most C
+		{"critical fail on 98", pinJoin(pinScore(1, Critical, Fail), lows(500, 0)), 98, "F"},
+		{"critical fail on a D", pinJoin(pinScore(1, Critical, Fail), lows(16, 0)), 62, "F"},
+		{"critical warn does not cap", pinJoin(pinScore(1, Critical, Warn), lows(500, 0)), 99, "A"},
+		{"high fail on 99", pinJoin(pinScore(1, High, Fail), lows(594, 0)), 99, "C"},
+		{"high fail on a B", pinJoin(pinScore(1, High, Fail), lows(30, 0)), 83, "C"},
+		{"high fail on exactly 70", pinJoin(pinScore(1, High, Fail), lows(14, 0)), 70, "C"},
+		{"high fail on 69", pinJoin(pinScore(1, High, Fail), lows(69, 25)), 69, "D"},
+		{"high fail on an F", pinJoin(pinScore(1, High, Fail), lows(1, 0)), 14, "F"},
+		{"high warn does not cap", pinJoin(pinScore(1, High, Warn), lows(500, 0)), 99, "A"},
+		{"medium fail does not cap", pinJoin(pinScore(1, Medium, Fail), lows(500, 0)), 99, "A"},
+		{"low fail does not cap", lows(500, 1), 100, "A"},
+		{"info fail does not cap", pinJoin(pinScore(1, Info, Fail), lows(10, 0)), 100, "A"},
+		{"worst fail wins: high then critical", pinJoin(pinScore(1, High, Fail), pinScore(1, Critical, Fail), lows(1000, 0)), 98, "F"},
+		{"worst fail wins: critical then high", pinJoin(pinScore(1, Critical, Fail), pinScore(1, High, Fail), lows(1000, 0)), 98, "F"},
+		{"worst fail wins: medium then high", pinJoin(pinScore(1, Medium, Fail), pinScore(1, High, Fail), lows(1000, 0)), 99, "C"},
+		{"worst fail wins: high then low", pinJoin(pinScore(1, High, Fail), pinScore(1, Low, Fail), lows(1000, 0)), 99, "C"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			score, grade := Score(tt.findings)
+			if score != tt.score || grade != tt.grade {
+				t.Errorf("Score = %d %s, want %d %s", score, grade, tt.score, tt.grade)
+			}
+		})
+	}
+	for sev, w := range map[Severity]int{Critical: 10, High: 6, Medium: 3, Low: 1, Info: 0, Severity(99): 0} {
+		if got := weight(sev); got != w {
+			t.Errorf("weight(%v) = %d, want %d", sev, got, w)
+		}
+	}
+}
