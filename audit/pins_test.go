@@ -347,3 +347,136 @@ func TestPinScore(t *testing.T) {
 		}
 	}
 }
+
+// TestPinGunicornWorkers pins the memory budget of gunicorn workers: the
+// buildpack budgets RAM_MB/256 a dyno; more workers than that warns, more
+// than twice that fails.
+func TestPinGunicornWorkers(t *testing.T) {
+	if mbPerWorker != 256 {
+		t.Fatalf("mbPerWorker = %d, want 256", mbPerWorker)
+	}
+	w := func(n int, extra string) change { return web(fmt.Sprintf("gunicorn -w %d %sapp:app", n, extra)) }
+	var cases []pinCase
+	for _, d := range []struct {
+		size   string
+		ram    int
+		budget int
+	}{
+		{"standard-1x", 512, 2},
+		{"eco", 512, 2},
+		{"standard-2x", 1024, 4},
+		{"performance-m", 2560, 10},
+		{"performance-l", 14336, 56},
+	} {
+		on := fmt.Sprintf("on %s (%d MB)", d.size, d.ram)
+		cases = append(cases,
+			pinCase{name: fmt.Sprintf("%s/%d workers", d.size, d.budget), changes: []change{size(d.size), w(d.budget, "")}, status: Pass, msg: fmt.Sprintf("%d workers %s", d.budget, on)},
+			pinCase{name: fmt.Sprintf("%s/%d workers", d.size, d.budget+1), changes: []change{size(d.size), w(d.budget+1, "")}, status: Warn, msg: fmt.Sprintf("%d workers %s is more than the %d the buildpack budgets", d.budget+1, on, d.budget)},
+			pinCase{name: fmt.Sprintf("%s/%d workers", d.size, 2*d.budget), changes: []change{size(d.size), w(2*d.budget, "")}, status: Warn, msg: "more than the"},
+			pinCase{name: fmt.Sprintf("%s/%d workers", d.size, 2*d.budget+1), changes: []change{size(d.size), w(2*d.budget+1, "")}, status: Fail,
+				msg: fmt.Sprintf("%d workers %s: about %d MB each", 2*d.budget+1, on, d.ram/(2*d.budget+1))},
+		)
+	}
+	cases = append(cases,
+		// no memory judgement on a size the auditor does not know
+		pinCase{name: "unknown size, 64 workers", changes: []change{size("mega-9x"), w(64, "")}, status: Pass, msg: "64 workers, from command line"},
+		// one sync worker with one thread serves one request at a time
+		pinCase{name: "1 worker, 1 thread", changes: []change{w(1, "--threads 1 ")}, status: Warn, msg: "one request at a time"},
+		pinCase{name: "1 worker, 2 threads", changes: []change{w(1, "--threads 2 ")}, status: Pass, msg: "1 workers × 2 threads"},
+		pinCase{name: "2 workers, 1 thread", changes: []change{w(2, "--threads 1 ")}, status: Pass, msg: "2 workers on standard-1x"},
+		pinCase{name: "1 gthread worker, 1 thread", changes: []change{w(1, "-k gthread ")}, status: Warn},
+		pinCase{name: "1 eventlet worker", changes: []change{w(1, "-k eventlet ")}, status: Pass},
+		pinCase{name: "1 uvicorn worker", changes: []change{w(1, "-k uvicorn.workers.UvicornWorker ")}, status: Pass},
+		pinCase{name: "1 tornado worker", changes: []change{w(1, "-k tornado ")}, status: Pass},
+		pinCase{name: "1 gevent worker", changes: []change{w(1, "-k gevent ")}, status: Pass},
+		pinCase{name: "1 worker on an unknown size", changes: []change{size("mega-9x"), w(1, "")}, status: Warn, msg: "one request at a time"},
+	)
+	runPins(t, "gunicorn-workers", cases)
+}
+
+// TestPinWebConcurrencyTable pins the WEB_CONCURRENCY the Python buildpack
+// sets for each dyno size, and what the auditor knows of each size.
+func TestPinWebConcurrencyTable(t *testing.T) {
+	want := []dynoSize{
+		{"eco", 512, true, 2},
+		{"basic", 512, false, 2},
+		{"standard-1x", 512, false, 2},
+		{"standard-2x", 1024, false, 4},
+		{"private-s", 1024, false, 4},
+		{"shield-s", 1024, false, 4},
+		{"performance-m", 2560, false, 5},
+		{"private-m", 2560, false, 5},
+		{"shield-m", 2560, false, 5},
+		{"performance-l", 14336, false, 17},
+		{"private-l", 14336, false, 17},
+		{"shield-l", 14336, false, 17},
+		{"performance-l-ram", 30720, false, 9},
+		{"performance-xl", 63488, false, 17},
+		{"performance-2xl", 129024, false, 33},
+	}
+	if len(dynoSizes) != len(want) {
+		t.Errorf("dynoSizes has %d sizes, want %d", len(dynoSizes), len(want))
+	}
+	var cases []pinCase
+	for _, d := range want {
+		for _, name := range []string{d.Name, strings.ToUpper(d.Name), " " + d.Name + " "} {
+			got, ok := lookupDynoSize(name)
+			if !ok || got != d {
+				t.Errorf("lookupDynoSize(%q) = %+v, %v; want %+v", name, got, ok, d)
+			}
+		}
+		// the buildpack's min(cores*2+1, RAM/256) never exceeds the memory budget
+		if d.Concurrency > d.RAMMB/mbPerWorker || d.Concurrency < 1 {
+			t.Errorf("%s: WEB_CONCURRENCY %d outside 1..RAM/256 = %d", d.Name, d.Concurrency, d.RAMMB/mbPerWorker)
+		}
+		cases = append(cases, pinCase{name: d.Name, changes: []change{size(d.Name)}, status: Pass,
+			msg: fmt.Sprintf("%d workers on %s (%d MB), from WEB_CONCURRENCY set by the Python buildpack", d.Concurrency, d.Name, d.RAMMB)})
+	}
+	if _, ok := lookupDynoSize("standard-3x"); ok {
+		t.Error("lookupDynoSize(standard-3x) found a size that does not exist")
+	}
+	runPins(t, "gunicorn-workers", cases)
+
+	// the fix names the size's WEB_CONCURRENCY
+	c, _ := Lookup("gunicorn-workers")
+	for _, d := range []struct{ size, fix string }{{"standard-2x", "WEB_CONCURRENCY=4 -a myapp"}, {"performance-l-ram", "WEB_CONCURRENCY=9 -a myapp"}, {"eco", "WEB_CONCURRENCY=2 -a myapp"}} {
+		s := base()
+		size(d.size)(s)
+		web("gunicorn -w 1000 app:app")(s)
+		f := Audit(s, []Check{c}).Findings[0]
+		if f.Status != Fail || !strings.Contains(f.Remediation, d.fix) {
+			t.Errorf("%s: %s %q, want a fail fixed by %q", d.size, f.Status, f.Remediation, d.fix)
+		}
+	}
+}
+
+// TestPinDynoSleeps pins which sizes sleep, as dyno-tier sees them.
+func TestPinDynoSleeps(t *testing.T) {
+	var cases []pinCase
+	for _, d := range dynoSizes {
+		st := Pass
+		if d.Name == "eco" {
+			st = Warn
+		}
+		cases = append(cases, pinCase{name: d.Name, changes: []change{size(d.Name)}, status: st})
+	}
+	runPins(t, "dyno-tier", cases)
+}
+
+// TestPinGunicornTimeout pins the router's 30 s against gunicorn's timeout.
+func TestPinGunicornTimeout(t *testing.T) {
+	to := func(n int) change { return web(fmt.Sprintf("gunicorn --timeout %d app:app", n)) }
+	runPins(t, "gunicorn-timeout", []pinCase{
+		{name: "0 disables it", changes: []change{to(0)}, status: Warn, msg: "disabled (0)"},
+		{name: "1", changes: []change{to(1)}, status: Pass, msg: "timeout is 1 s"},
+		{name: "20", changes: []change{to(20)}, status: Pass},
+		{name: "29", changes: []change{to(29)}, status: Pass, msg: "timeout is 29 s"},
+		{name: "30", changes: []change{to(30)}, status: Warn, msg: "30 s, at or above the router's 30 s"},
+		{name: "31", changes: []change{to(31)}, status: Warn, msg: "31 s, at or above"},
+		{name: "default is 30", status: Warn, msg: "30 s, at or above"},
+		{name: "29 from GUNICORN_CMD_ARGS", changes: []change{env("GUNICORN_CMD_ARGS", "--timeout 29")}, status: Pass},
+		{name: "30 from GUNICORN_CMD_ARGS", changes: []change{env("GUNICORN_CMD_ARGS", "--timeout 30")}, status: Warn},
+		{name: "29 in the config file", changes: []change{web("gunicorn -c gunicorn.conf.py app:app"), file("gunicorn.conf.py", "timeout = 29\n")}, status: Pass},
+		{name: "30 in the config file", changes: []change{web("gunicorn -c gunicorn.conf.py app:app"), file("gunicorn.conf.py", "timeout = 30\n")}, status: Warn, ev: "gunicorn.conf.py"},
+	})
+}
