@@ -480,3 +480,117 @@ func TestPinGunicornTimeout(t *testing.T) {
 		{name: "30 in the config file", changes: []change{web("gunicorn -c gunicorn.conf.py app:app"), file("gunicorn.conf.py", "timeout = 30\n")}, status: Warn, ev: "gunicorn.conf.py"},
 	})
 }
+
+// TestPinSSLMode pins how sslmode is read: the six modes in a URL and in
+// PGSSLMODE, case and spaces, and which of the URL and PGSSLMODE wins.
+func TestPinSSLMode(t *testing.T) {
+	const ext = "postgresql://u:p@db.example.com:5432/x"
+	external := func(q string) change { return env("DATABASE_URL", ext+q) }
+	heroku := func(q string) []change { return []change{env("DATABASE_URL", herokuDBURL+q), addons(herokuPG)} }
+	var cases []pinCase
+	for _, m := range []struct {
+		mode   string
+		strong bool
+	}{{"disable", false}, {"allow", false}, {"prefer", false}, {"require", true}, {"verify-ca", true}, {"verify-full", true}} {
+		st := Fail
+		if m.strong {
+			st = Pass
+		}
+		up := strings.ToUpper(m.mode)
+		cases = append(cases,
+			pinCase{name: "external URL " + m.mode, changes: []change{external("?sslmode=" + m.mode)}, status: st, ev: "config var DATABASE_URL: sslmode=" + m.mode},
+			pinCase{name: "external URL " + up, changes: []change{external("?sslmode=" + up)}, status: st, ev: "sslmode=" + m.mode},
+			pinCase{name: "heroku URL " + m.mode, changes: heroku("?connect_timeout=10&sslmode=" + m.mode), status: st},
+			pinCase{name: "PGSSLMODE " + m.mode, changes: append(heroku(""), env("PGSSLMODE", m.mode)), status: st, ev: "config var PGSSLMODE is " + m.mode},
+			pinCase{name: "PGSSLMODE " + up + " with spaces", changes: append(heroku(""), env("PGSSLMODE", "  "+up+"\t")), status: st, ev: "PGSSLMODE is " + m.mode},
+			pinCase{name: "PGSSLMODE " + m.mode + " for an external URL", changes: []change{external(""), env("PGSSLMODE", m.mode)}, status: st},
+			pinCase{name: "unparseable URL " + m.mode, changes: []change{env("DATABASE_URL", "postgres://u:p%zz@db.example.com/x?sslmode="+m.mode+"&connect_timeout=10")}, status: st},
+			pinCase{name: "sqlalchemy scheme " + m.mode, changes: []change{env("DATABASE_URL", "postgresql+psycopg2://u:p@db.example.com/x?sslmode="+m.mode)}, status: st},
+		)
+	}
+	cases = append(cases,
+		// nothing set
+		pinCase{name: "external URL without sslmode", changes: []change{external("")}, status: Fail, msg: "DATABASE_URL (not Heroku Postgres) sets no sslmode"},
+		pinCase{name: "external URL with an unknown sslmode", changes: []change{external("?sslmode=bogus")}, status: Fail, msg: "sets no sslmode"},
+		pinCase{name: "heroku URL without sslmode", changes: heroku(""), status: Warn, ev: "no sslmode for DATABASE_URL"},
+		pinCase{name: "heroku URL with an unknown sslmode", changes: heroku("?sslmode=bogus"), status: Warn},
+		pinCase{name: "empty PGSSLMODE", changes: append(heroku(""), env("PGSSLMODE", "")), status: Warn},
+		pinCase{name: "unknown PGSSLMODE", changes: append(heroku(""), env("PGSSLMODE", "on")), status: Warn},
+		pinCase{name: "unknown PGSSLMODE, external URL", changes: []change{external(""), env("PGSSLMODE", "on")}, status: Fail},
+		// a weak mode anywhere fails, whatever else is strong
+		pinCase{name: "URL disable beats PGSSLMODE require", changes: []change{external("?sslmode=disable"), env("PGSSLMODE", "require")}, status: Fail, msg: "DATABASE_URL has sslmode=disable"},
+		pinCase{name: "PGSSLMODE prefer beats URL require", changes: []change{external("?sslmode=require"), env("PGSSLMODE", "prefer")}, status: Fail, msg: "PGSSLMODE=prefer"},
+		pinCase{name: "code disable beats URL require", changes: []change{external("?sslmode=require"), file("db.py", `connect_args={"sslmode": "disable"}`+"\n")}, status: Fail, msg: "sslmode=disable in code"},
+		pinCase{name: "URL require and PGSSLMODE verify-full", changes: []change{external("?sslmode=require"), env("PGSSLMODE", "verify-full")}, status: Pass, ev: "PGSSLMODE is verify-full"},
+		pinCase{name: "code require covers an external URL", changes: []change{external(""), file("db.py", `connect_args={"sslmode": "require"}`+"\n")}, status: Pass, ev: "db.py:1"},
+		pinCase{name: "code prefer on an external URL", changes: []change{external(""), file("db.py", `connect_args={"sslmode": "prefer"}`+"\n")}, status: Fail},
+		// one URL of several
+		pinCase{name: "second URL weak", changes: []change{external("?sslmode=require"), env("REPORTING_DATABASE_URL", ext+"?sslmode=allow")}, status: Fail, msg: "REPORTING_DATABASE_URL has sslmode=allow"},
+		pinCase{name: "fragment ends the mode in an unparseable URL", changes: []change{env("DATABASE_URL", "postgres://u:p%zz@db.example.com/x?sslmode=require#x")}, status: Pass},
+		// which hosts are Heroku Postgres
+		pinCase{name: "HEROKU_POSTGRESQL_ name without the add-on", changes: []change{env("HEROKU_POSTGRESQL_RED_URL", ext)}, status: Warn},
+		pinCase{name: "EC2 compute host without the add-on", changes: []change{env("DATABASE_URL", herokuDBURL)}, status: Warn},
+		pinCase{name: "RDS host", changes: []change{env("DATABASE_URL", "postgres://u:p@mydb.abc.us-east-1.rds.amazonaws.com:5432/x")}, status: Fail},
+		pinCase{name: "add-on attaches an external-looking URL", changes: []change{env("DATABASE_URL", ext), addons(herokuPG)}, status: Warn},
+		pinCase{name: "mysql URL is not Postgres", changes: []change{env("DATABASE_URL", "mysql://u:p@db.example.com/x")}, status: Skip},
+	)
+	runPins(t, "postgres-ssl", cases)
+}
+
+// TestPinPythonTable pins the buildpack's support table: the supported
+// minors and their latest patches, the deprecated 3.10 and its removal
+// date, and end of life at 3.9.
+func TestPinPythonTable(t *testing.T) {
+	want := []pythonMinor{
+		{Minor: 14, LatestPat: 7},
+		{Minor: 13, LatestPat: 15},
+		{Minor: 12, LatestPat: 14},
+		{Minor: 11, LatestPat: 16},
+		{Minor: 10, LatestPat: 21, Deprecated: "2027-01-06"},
+	}
+	if fmt.Sprint(pythonMinors) != fmt.Sprint(want) {
+		t.Errorf("pythonMinors = %v, want %v", pythonMinors, want)
+	}
+	pin := func(v string) change { return file(".python-version", v+"\n") }
+	var cases []pinCase
+	for _, m := range want {
+		latest := fmt.Sprintf("3.%d.%d", m.Minor, m.LatestPat)
+		older := fmt.Sprintf("3.%d.%d", m.Minor, m.LatestPat-1)
+		newer := fmt.Sprintf("3.%d.%d", m.Minor, m.LatestPat+1)
+		minor := fmt.Sprintf("3.%d", m.Minor)
+		if m.Deprecated == "" {
+			cases = append(cases,
+				pinCase{name: minor, changes: []change{pin(minor)}, status: Pass, msg: "Python " + minor + " is supported"},
+				pinCase{name: latest, changes: []change{pin(latest)}, status: Pass},
+				pinCase{name: newer, changes: []change{pin(newer)}, status: Pass},
+				pinCase{name: older, changes: []change{pin(older)}, status: Warn, msg: "patch " + older + " is older than " + latest},
+				pinCase{name: minor + ".0", changes: []change{pin(minor + ".0")}, status: Warn, msg: "older than " + latest},
+				pinCase{name: "Pipfile.lock " + latest, changes: []change{nofile(".python-version"), file("Pipfile.lock", `{"_meta": {"requires": {"python_full_version": "`+latest+`"}}}`)}, status: Pass, msg: "pinned in Pipfile.lock"},
+				pinCase{name: "Pipfile.lock " + older, changes: []change{nofile(".python-version"), file("Pipfile.lock", `{"_meta": {"requires": {"python_full_version": "`+older+`"}}}`)}, status: Warn, msg: "older than"},
+				pinCase{name: "runtime.txt " + latest, changes: []change{file("runtime.txt", "python-"+latest+"\n")}, status: Warn, msg: "runtime.txt is deprecated"},
+			)
+			continue
+		}
+		dep := fmt.Sprintf("Python %s is deprecated and leaves the buildpack on %s", minor, m.Deprecated)
+		cases = append(cases,
+			pinCase{name: minor, changes: []change{pin(minor)}, status: Warn, msg: dep},
+			pinCase{name: latest, changes: []change{pin(latest)}, status: Warn, msg: dep},
+			pinCase{name: older, changes: []change{pin(older)}, status: Warn, msg: dep + "; patch " + older + " is older than " + latest},
+			pinCase{name: "Pipfile.lock " + minor, changes: []change{nofile(".python-version"), file("Pipfile.lock", `{"_meta": {"requires": {"python_version": "`+minor+`"}}}`)}, status: Warn, msg: dep},
+		)
+	}
+	cases = append(cases,
+		// end of life: 3.9 and older, and any major but 3
+		pinCase{name: "3.9", changes: []change{pin("3.9")}, status: Fail, msg: "Python 3.9 is end of life"},
+		pinCase{name: "3.9.25", changes: []change{pin("3.9.25")}, status: Fail, msg: "end of life"},
+		pinCase{name: "3.8", changes: []change{pin("3.8")}, status: Fail},
+		pinCase{name: "3.0", changes: []change{pin("3.0")}, status: Fail},
+		pinCase{name: "2.7", changes: []change{pin("2.7")}, status: Fail, msg: "Python 2.7 is end of life"},
+		pinCase{name: "4.0", changes: []change{pin("4.0")}, status: Fail, msg: "Python 4.0 is end of life"},
+		pinCase{name: "4.13", changes: []change{pin("4.13")}, status: Fail},
+		// newer than the table
+		pinCase{name: "3.15", changes: []change{pin("3.15")}, status: Warn, msg: "newer than the auditor's support table"},
+		pinCase{name: "3.99.1", changes: []change{pin("3.99.1")}, status: Warn, msg: "newer than"},
+	)
+	runPins(t, "python-runtime", cases)
+}
