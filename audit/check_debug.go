@@ -77,50 +77,77 @@ type debugSwitch struct {
 // debugEnv are assignments in a command that turn Flask's debugger on.
 var debugEnv = []string{"FLASK_DEBUG", "DEBUG"}
 
-// debugSwitches finds what turns debug mode on in the web command: an
-// inline FLASK_DEBUG=1, the Flask CLI's --debug, --reload of an ASGI
-// server, gunicorn's reload from whichever of its sources set it, and
-// app.run(debug=True) in the script `python app.py` runs.
+// debugSwitches finds what turns debug mode on in any program of the web
+// command's chain (`gunicorn --reload app:app; true`, `FLASK_DEBUG=1 flask
+// run & gunicorn app:app`): an inline FLASK_DEBUG=1, the Flask CLI's
+// --debug, --reload of an ASGI server, gunicorn's reload (from whichever of
+// its sources set it for the main program, from a literal --reload for
+// another), and app.run(debug=True) in a script `python app.py` runs.
 func debugSwitches(v *View, w *webCommand) []debugSwitch {
-	p, inv := w.proc, w.cmd.inv
+	p := w.proc
 	var out []debugSwitch
-	add := func(what, fix string) {
-		out = append(out, debugSwitch{what, ofProc(p, "%s: %s", p.Where, what), fix})
-	}
-	for _, name := range debugEnv {
-		if val, ok := inv.Env[name]; ok && isTruthy(val) {
-			add(name+"="+strings.TrimSpace(val)+" in the command", fmt.Sprintf("remove %s=... from the %s command (%s)", name, p.Type, p.Where))
+	seen := map[string]bool{}
+	chain := w.cmd.chain.Invocations
+	for i, inv := range chain {
+		// Name the program when the command runs more than one.
+		in := ""
+		if len(chain) > 1 {
+			in = " in `" + argvText(inv.Argv) + "`"
 		}
-	}
-	if val, ok := inv.Env["FLASK_ENV"]; ok && strings.EqualFold(strings.TrimSpace(val), "development") {
-		add("FLASK_ENV=development in the command", fmt.Sprintf("remove FLASK_ENV=development from the %s command (%s)", p.Type, p.Where))
-	}
-	srv := w.cmd.server
-	switch srv.Name {
-	case "flask run", "python -m flask run":
-		for _, a := range inv.Argv {
-			if a == "--debug" || a == "--debugger" || a == "--reload" {
-				add("flask run "+a, fmt.Sprintf("serve %s with gunicorn instead of flask run", p.Type))
+		add := func(what, fix string) {
+			if seen[what+in] {
+				return
+			}
+			seen[what+in] = true
+			out = append(out, debugSwitch{what, ofProc(p, "%s: %s%s", p.Where, what, in), fix})
+		}
+		for _, name := range debugEnv {
+			if val, ok := inv.Env[name]; ok && isTruthy(val) {
+				what := name + "=" + strings.TrimSpace(val) + " in the command"
+				if !seen["env "+name] {
+					seen["env "+name] = true // an export reaches every later program: say it once
+					add(what, fmt.Sprintf("remove %s=... from the %s command (%s)", name, p.Type, p.Where))
+				}
 			}
 		}
-	case "uvicorn", "hypercorn", "granian", "daphne":
-		if procfile.HasFlag(inv.Argv, "--reload") {
-			add(srv.Name+" --reload", fmt.Sprintf("remove --reload from the %s command (%s)", p.Type, p.Where))
+		if val, ok := inv.Env["FLASK_ENV"]; ok && strings.EqualFold(strings.TrimSpace(val), "development") && !seen["env FLASK_ENV"] {
+			seen["env FLASK_ENV"] = true
+			add("FLASK_ENV=development in the command", fmt.Sprintf("remove FLASK_ENV=development from the %s command (%s)", p.Type, p.Where))
 		}
-		if srv.Name == "hypercorn" && procfile.HasFlag(inv.Argv, "--debug") {
-			add("hypercorn --debug", fmt.Sprintf("remove --debug from the %s command (%s)", p.Type, p.Where))
+		srv := procfile.Classify(inv.Argv)
+		switch srv.Name {
+		case "flask run", "python -m flask run":
+			for _, a := range inv.Argv {
+				if a == "--debug" || a == "--debugger" || a == "--reload" {
+					add("flask run "+a, fmt.Sprintf("serve %s with gunicorn instead of flask run", p.Type))
+				}
+			}
+		case "uvicorn", "hypercorn", "granian", "daphne":
+			if procfile.HasFlag(inv.Argv, "--reload") {
+				add(srv.Name+" --reload", fmt.Sprintf("remove --reload from the %s command (%s)", p.Type, p.Where))
+			}
+			if srv.Name == "hypercorn" && procfile.HasFlag(inv.Argv, "--debug") {
+				add("hypercorn --debug", fmt.Sprintf("remove --debug from the %s command (%s)", p.Type, p.Where))
+			}
+		case "gunicorn":
+			// The main program's reload is judged below from all of
+			// gunicorn's sources; another gunicorn of the chain by its flag.
+			if (i != w.cmd.chain.Main || w.gun.gun == nil) && procfile.HasFlag(inv.Argv, "--reload") {
+				add("gunicorn --reload", fmt.Sprintf("remove --reload from the %s command (%s)", p.Type, p.Where))
+			}
 		}
-	}
-	if script, ok := strings.CutPrefix(srv.Name, "python "); ok && srv.Dev {
-		// the script's __main__ block is what runs on the dyno
-		file := path.Clean(path.Join(w.cmd.inv.Dir, script))
-		for _, f := range v.Source(pysrc.DebugRun) {
-			if f.File == file && f.Scope == "__main__" {
-				out = append(out, debugSwitch{
-					what:  "app.run(debug=True) in " + file + ", which the web command runs",
-					where: inFile(f.File, f.Line, "%s:%d: %s, run by %s: the Werkzeug debugger is on a public dyno", f.File, f.Line, f.Detail, p.Where),
-					fix:   fmt.Sprintf("serve %s with gunicorn (web: gunicorn MODULE:app) and drop debug=True", p.Type),
-				})
+		if script, ok := strings.CutPrefix(srv.Name, "python "); ok && srv.Dev {
+			// the script's __main__ block is what runs on the dyno
+			file := path.Clean(path.Join(inv.Dir, script))
+			for _, f := range v.Source(pysrc.DebugRun) {
+				if f.File == file && f.Scope == "__main__" && !seen[f.File+":"+fmt.Sprint(f.Line)] {
+					seen[f.File+":"+fmt.Sprint(f.Line)] = true
+					out = append(out, debugSwitch{
+						what:  "app.run(debug=True) in " + file + ", which the web command runs",
+						where: inFile(f.File, f.Line, "%s:%d: %s, run by %s: the Werkzeug debugger is on a public dyno", f.File, f.Line, f.Detail, p.Where),
+						fix:   fmt.Sprintf("serve %s with gunicorn (web: gunicorn MODULE:app) and drop debug=True", p.Type),
+					})
+				}
 			}
 		}
 	}
@@ -141,4 +168,14 @@ func debugSwitches(v *View, w *webCommand) []debugSwitch {
 		}
 	}
 	return out
+}
+
+// argvText shows a program's argv as a short command line for evidence.
+// Words are the command's own text (no config var values reach them).
+func argvText(argv []string) string {
+	s := strings.Join(argv, " ")
+	if r := []rune(s); len(r) > 60 {
+		s = string(r[:59]) + "…"
+	}
+	return s
 }

@@ -101,21 +101,24 @@ func findWeb(s *Snapshot) *webCommand {
 	return &webCommand{parts: parts}
 }
 
-// analysis is a process command taken apart: the real program after
-// launchers, what kind of server it is, and gunicorn's effective settings.
+// analysis is a process command taken apart: every program of its chain,
+// the main one (the last server of the chain) after launchers, what kind
+// of server it is, and gunicorn's effective settings.
 type analysis struct {
-	inv    procfile.Invocation
+	chain  procfile.Chain      // every program the command runs
+	inv    procfile.Invocation // the main program, with the commands before it as Prelude
 	server procfile.Server
 	gun    *gunicorn.Effective // nil unless the program is gunicorn
 	err    error
 }
 
 func (p proc) analyze() analysis {
-	inv, err := procfile.Analyze(p.Command)
+	chain, err := procfile.AnalyzeChain(p.Command)
 	if err != nil {
 		return analysis{err: err}
 	}
-	return analysis{inv: inv, server: procfile.Classify(inv.Argv)}
+	inv := chain.MainInvocation()
+	return analysis{chain: chain, inv: inv, server: procfile.Classify(inv.Argv)}
 }
 
 // withGunicorn resolves gunicorn's settings with its own precedence over the

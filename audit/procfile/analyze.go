@@ -34,6 +34,40 @@ type Invocation struct {
 	Dir string
 }
 
+// Chain is every program a process command runs, in the order the shell
+// starts them: the commands of `;`, `&&`, `||`, `&`, pipes and newlines,
+// of subshells, blocks, both branches of an if, case arms and loop bodies,
+// and of the strings handed to `sh -c` (nested chains are flattened in
+// place). `cd`, `export` and bare assignments are not programs: they show
+// up in the Dir and Env of the commands they apply to.
+type Chain struct {
+	// Invocations are the programs, each unwrapped through launchers, with
+	// the Env and Dir that apply to it and the Wrappers it was found
+	// under (an `sh -c` around a chain is a wrapper of each of its
+	// commands). Prelude is nil in each.
+	Invocations []Invocation
+	// Main is the index in Invocations of the main program: the last one
+	// that Classify calls a server (production or development), else the
+	// last one; -1 when the command runs no program.
+	Main int
+
+	end Invocation // the environment and directory left at the end
+}
+
+// MainInvocation returns the main program with the argv of the commands
+// before it as Prelude, as Analyze does. With no program it returns the
+// environment and directory the command sets up.
+func (c Chain) MainInvocation() Invocation {
+	if c.Main < 0 || c.Main >= len(c.Invocations) {
+		return c.end
+	}
+	inv := c.Invocations[c.Main]
+	for _, p := range c.Invocations[:c.Main] {
+		inv.Prelude = append(inv.Prelude, p.Argv)
+	}
+	return inv
+}
+
 // maxDepth bounds `sh -c '...'` nesting, so hostile input cannot recurse
 // without end.
 const maxDepth = 8
@@ -42,28 +76,105 @@ const maxDepth = 8
 // lines are short; this only keeps pathological input cheap.
 const maxCommandLen = 64 << 10
 
+// maxInvocations bounds the programs a chain lists (after `sh -c`
+// flattening), so hostile input stays cheap.
+const maxInvocations = 1024
+
 // Analyze parses a process command with a POSIX/bash shell parser and
-// returns the main program: the last command of the top-level chain (the
-// long-running one); the commands before it go to Prelude. Launchers are
-// unwrapped: `exec`, `env [-i] A=B`, `nice`, `nohup`, `newrelic-admin
-// run-program`, `ddtrace-run`, `opentelemetry-instrument` (and its flags),
-// `doppler run --`, `bin/start-nginx*`, `bin/start-pgbouncer*`, `sh -c` and
-// `bash -c` (their string is parsed recursively), `poetry run`, `pipenv
-// run`, `pdm run`, `uv run`, `dumb-init`, `tini --`, and `python -m
-// <server>` for gunicorn, uvicorn, hypercorn, daphne, granian and waitress
-// (the argv then starts with the server's name). `python -m flask run` is
-// left as it is; Classify recognises it.
+// returns its main program (see AnalyzeChain and Chain.MainInvocation): the
+// last server of the chain, or the last command when none is a server; the
+// commands before it go to Prelude. Launchers are unwrapped: `exec`, `env
+// [-i] A=B`, `nice`, `nohup`, `newrelic-admin run-program`, `ddtrace-run`,
+// `opentelemetry-instrument` (and its flags), `doppler run --`,
+// `bin/start-nginx*`, `bin/start-pgbouncer*`, `sh -c` and `bash -c` (their
+// string is parsed recursively), `poetry run`, `pipenv run`, `pdm run`, `uv
+// run`, `dumb-init`, `tini --`, and `python -m <server>` for gunicorn,
+// uvicorn, hypercorn, daphne, granian and waitress (the argv then starts
+// with the server's name). `python -m flask run` is left as it is; Classify
+// recognises it.
 //
 // A command the shell cannot parse yields an error, never a panic.
 func Analyze(command string) (Invocation, error) {
-	var inv Invocation
-	if err := analyze(command, 0, &inv); err != nil {
+	c, err := AnalyzeChain(command)
+	if err != nil {
 		return Invocation{}, err
 	}
-	return inv, nil
+	return c.MainInvocation(), nil
 }
 
+// AnalyzeChain parses a process command and returns every program it runs,
+// each unwrapped through launchers as Analyze does, and which one is the
+// main program. A command the shell cannot parse yields an error, never a
+// panic.
+func AnalyzeChain(command string) (Chain, error) {
+	return analyzeChain(command, 0)
+}
+
+func analyzeChain(command string, depth int) (Chain, error) {
+	w := &walker{}
+	sc := &scope{}
+	if err := w.parse(command, depth, sc); err != nil {
+		return Chain{}, err
+	}
+	c := Chain{Invocations: w.out, Main: -1, end: Invocation{Env: sc.env, Dir: sc.dir}}
+	for i, inv := range c.Invocations {
+		if s := Classify(inv.Argv); s.Production || s.Dev {
+			c.Main = i
+		}
+	}
+	if c.Main < 0 && len(c.Invocations) > 0 {
+		c.Main = len(c.Invocations) - 1
+	}
+	return c, nil
+}
+
+// analyze sets *inv to the main program of command parsed at the given
+// `sh -c` depth.
 func analyze(command string, depth int, inv *Invocation) error {
+	c, err := analyzeChain(command, depth)
+	if err != nil {
+		return err
+	}
+	*inv = c.MainInvocation()
+	return nil
+}
+
+// scope is what the shell carries from one command to the next: the
+// environment set by assignments and exports, the directory, and the
+// launchers around the whole chain.
+type scope struct {
+	env      map[string]string
+	dir      string
+	wrappers []string
+}
+
+// fork returns a copy for a subshell, whose changes do not come back.
+func (s *scope) fork() *scope {
+	c := &scope{dir: s.dir, wrappers: s.wrappers}
+	if s.env != nil {
+		c.env = make(map[string]string, len(s.env))
+		for k, v := range s.env {
+			c.env[k] = v
+		}
+	}
+	return c
+}
+
+// walker flattens a command into Invocations.
+type walker struct {
+	out []Invocation
+	err error
+}
+
+// source is one parsed command string: nested `sh -c` strings are parsed
+// into their own, since word positions are offsets in their own text.
+type source struct {
+	w     *walker
+	src   string
+	depth int
+}
+
+func (w *walker) parse(command string, depth int, sc *scope) error {
 	if depth > maxDepth {
 		return fmt.Errorf("procfile: shell commands nested more than %d levels deep", maxDepth)
 	}
@@ -74,51 +185,9 @@ func analyze(command string, depth int, inv *Invocation) error {
 	if err != nil {
 		return fmt.Errorf("procfile: cannot parse command as shell: %w", err)
 	}
-	w := walker{src: command}
-	w.stmts(file.Stmts)
-
-	// The main program is the last simple command with words; assignments
-	// and exports before it feed Env, cd feeds Dir, the rest is Prelude.
-	last := -1
-	for i, s := range w.steps {
-		if s.call != nil && len(s.call.Args) > 0 {
-			last = i
-		}
-	}
-	for i, s := range w.steps {
-		if last >= 0 && i > last {
-			break
-		}
-		switch {
-		case s.decl != nil:
-			if s.decl.Variant != nil && s.decl.Variant.Value == "export" {
-				for _, a := range s.decl.Args {
-					w.assign(inv, a)
-				}
-			}
-		case len(s.call.Args) == 0:
-			for _, a := range s.call.Assigns {
-				w.assign(inv, a)
-			}
-		case i < last:
-			argv := w.words(s.call.Args)
-			if len(argv) > 0 && argv[0] == "cd" {
-				if len(argv) > 1 {
-					inv.Dir = joinDir(inv.Dir, argv[1])
-				}
-				continue
-			}
-			inv.Prelude = append(inv.Prelude, argv)
-		}
-	}
-	if last < 0 {
-		return nil
-	}
-	main := w.steps[last].call
-	for _, a := range main.Assigns {
-		w.assign(inv, a)
-	}
-	return unwrap(w.words(main.Args), depth, inv)
+	s := &source{w: w, src: command, depth: depth}
+	s.stmts(file.Stmts, sc)
+	return w.err
 }
 
 // joinDir applies `cd arg` to dir. Absolute paths under /app (the app root
@@ -142,90 +211,156 @@ func joinDir(dir, arg string) string {
 	return p
 }
 
-// step is one simple command (or declaration) of the flattened chain.
-type step struct {
-	call *syntax.CallExpr
-	decl *syntax.DeclClause
-}
-
-type walker struct {
-	src   string
-	steps []step
-}
-
-// stmts flattens statement lists in execution order: `;`, newlines, `&`,
-// `&&`, `||` and pipes all become consecutive steps. Subshells, blocks,
-// the then-branch of an if and loop bodies are walked too.
-func (w *walker) stmts(list []*syntax.Stmt) {
-	for _, s := range list {
-		w.stmt(s)
+// stmts walks statement lists in execution order: `;`, newlines, `&&`,
+// `||` and `&` share the scope; pipes, `&` and subshells get a copy of it.
+func (s *source) stmts(list []*syntax.Stmt, sc *scope) {
+	for _, st := range list {
+		if s.w.err != nil {
+			return
+		}
+		if st != nil && st.Background {
+			s.stmt(st, sc.fork())
+			continue
+		}
+		s.stmt(st, sc)
 	}
 }
 
-func (w *walker) stmt(s *syntax.Stmt) {
-	if s == nil || s.Cmd == nil {
+func (s *source) stmt(st *syntax.Stmt, sc *scope) {
+	if st == nil || st.Cmd == nil {
 		return
 	}
-	switch c := s.Cmd.(type) {
+	switch c := st.Cmd.(type) {
 	case *syntax.CallExpr:
-		w.steps = append(w.steps, step{call: c})
+		s.call(c, sc)
 	case *syntax.DeclClause:
-		w.steps = append(w.steps, step{decl: c})
+		if c.Variant != nil && c.Variant.Value == "export" {
+			for _, a := range c.Args {
+				s.assign(&sc.env, a)
+			}
+		}
 	case *syntax.BinaryCmd:
-		w.stmt(c.X)
-		w.stmt(c.Y)
+		if c.Op == syntax.Pipe || c.Op == syntax.PipeAll {
+			s.stmt(c.X, sc.fork())
+			s.stmt(c.Y, sc.fork())
+			return
+		}
+		s.stmt(c.X, sc)
+		s.stmt(c.Y, sc)
 	case *syntax.Subshell:
-		w.stmts(c.Stmts)
+		s.stmts(c.Stmts, sc.fork())
 	case *syntax.Block:
-		w.stmts(c.Stmts)
+		s.stmts(c.Stmts, sc)
 	case *syntax.TimeClause:
-		w.stmt(c.Stmt)
+		s.stmt(c.Stmt, sc)
 	case *syntax.IfClause:
-		w.stmts(c.Cond)
-		w.stmts(c.Then)
+		for ic := c; ic != nil; ic = ic.Else {
+			s.stmts(ic.Cond, sc)
+			s.stmts(ic.Then, sc)
+		}
+	case *syntax.CaseClause:
+		for _, item := range c.Items {
+			s.stmts(item.Stmts, sc)
+		}
 	case *syntax.WhileClause:
-		w.stmts(c.Do)
+		s.stmts(c.Cond, sc)
+		s.stmts(c.Do, sc)
 	case *syntax.ForClause:
-		w.stmts(c.Do)
+		s.stmts(c.Do, sc)
 	}
 }
 
-func (w *walker) assign(inv *Invocation, a *syntax.Assign) {
+// call handles one simple command: bare assignments and `cd` change the
+// scope; anything else is a program, unwrapped and added to the chain.
+func (s *source) call(c *syntax.CallExpr, sc *scope) {
+	if len(c.Args) == 0 {
+		for _, a := range c.Assigns {
+			s.assign(&sc.env, a)
+		}
+		return
+	}
+	argv := s.words(c.Args)
+	if len(argv) > 0 && argv[0] == "cd" {
+		if len(argv) > 1 {
+			sc.dir = joinDir(sc.dir, argv[1])
+		}
+		return
+	}
+	inv := Invocation{Dir: sc.dir}
+	if len(sc.wrappers) > 0 {
+		inv.Wrappers = append([]string(nil), sc.wrappers...)
+	}
+	if sc.env != nil {
+		inv.Env = make(map[string]string, len(sc.env)+len(c.Assigns))
+		for k, v := range sc.env {
+			inv.Env[k] = v
+		}
+	}
+	for _, a := range c.Assigns {
+		s.assign(&inv.Env, a)
+	}
+	s.unwrap(argv, inv)
+}
+
+// add appends a finished invocation to the chain. A launcher with nothing
+// left to launch (`doppler run` alone) runs no program.
+func (s *source) add(inv Invocation) {
+	if len(inv.Argv) == 0 {
+		return
+	}
+	if len(s.w.out) >= maxInvocations {
+		s.w.err = fmt.Errorf("procfile: command runs more than %d programs", maxInvocations)
+		return
+	}
+	s.w.out = append(s.w.out, inv)
+}
+
+// nested parses the string of `sh -c STRING` (or `doppler run --command`)
+// as a chain of its own, run with inv's environment, directory and
+// wrappers.
+func (s *source) nested(command string, inv Invocation) {
+	sc := &scope{env: inv.Env, dir: inv.Dir, wrappers: inv.Wrappers}
+	if err := s.w.parse(command, s.depth+1, sc); err != nil && s.w.err == nil {
+		s.w.err = err
+	}
+}
+
+func (s *source) assign(env *map[string]string, a *syntax.Assign) {
 	if a == nil || a.Name == nil || a.Naked || a.Array != nil || a.Index != nil {
 		return
 	}
-	if inv.Env == nil {
-		inv.Env = map[string]string{}
+	if *env == nil {
+		*env = map[string]string{}
 	}
 	val := ""
 	if a.Value != nil {
-		val = w.word(a.Value)
+		val = s.word(a.Value)
 	}
 	if a.Append {
-		val = inv.Env[a.Name.Value] + val
+		val = (*env)[a.Name.Value] + val
 	}
-	inv.Env[a.Name.Value] = val
+	(*env)[a.Name.Value] = val
 }
 
-func (w *walker) words(ws []*syntax.Word) []string {
+func (s *source) words(ws []*syntax.Word) []string {
 	out := make([]string, 0, len(ws))
 	for _, x := range ws {
-		out = append(out, w.word(x))
+		out = append(out, s.word(x))
 	}
 	return out
 }
 
 // word renders a word literally: quotes and backslash escapes are removed,
 // expansions keep their source text.
-func (w *walker) word(x *syntax.Word) string {
+func (s *source) word(x *syntax.Word) string {
 	var b strings.Builder
 	for _, p := range x.Parts {
-		w.part(&b, p, false)
+		s.part(&b, p, false)
 	}
 	return b.String()
 }
 
-func (w *walker) part(b *strings.Builder, p syntax.WordPart, quoted bool) {
+func (s *source) part(b *strings.Builder, p syntax.WordPart, quoted bool) {
 	switch p := p.(type) {
 	case *syntax.Lit:
 		if quoted {
@@ -241,20 +376,20 @@ func (w *walker) part(b *strings.Builder, p syntax.WordPart, quoted bool) {
 		}
 	case *syntax.DblQuoted:
 		for _, q := range p.Parts {
-			w.part(b, q, true)
+			s.part(b, q, true)
 		}
 	default:
-		b.WriteString(w.source(p))
+		b.WriteString(s.text(p))
 	}
 }
 
-// source returns the text of node as written in the command.
-func (w *walker) source(n syntax.Node) string {
+// text returns the text of node as written in the command.
+func (s *source) text(n syntax.Node) string {
 	start, end := int(n.Pos().Offset()), int(n.End().Offset())
-	if start < 0 || end > len(w.src) || start > end {
+	if start < 0 || end > len(s.src) || start > end {
 		return ""
 	}
-	return w.src[start:end]
+	return s.src[start:end]
 }
 
 // unescapeBare removes backslashes outside quotes: `\x` is x and a
@@ -330,8 +465,10 @@ func unescapeANSI(s string) string {
 	return b.String()
 }
 
-// unwrap peels launchers off argv until it reaches the real program.
-func unwrap(argv []string, depth int, inv *Invocation) error {
+// unwrap peels launchers off argv until it reaches the real program and
+// adds it to the chain; the string of `sh -c` is parsed as a chain of its
+// own, each of its commands under the launchers peeled so far.
+func (s *source) unwrap(argv []string, inv Invocation) {
 	for guard := 0; guard < 64 && len(argv) > 0; guard++ {
 		base := path.Base(argv[0])
 		rest := argv[1:]
@@ -341,10 +478,11 @@ func unwrap(argv []string, depth int, inv *Invocation) error {
 			inv.Wrappers = append(inv.Wrappers, "exec")
 		case base == "env":
 			var ok bool
-			rest, ok = unwrapEnv(rest, inv)
+			rest, ok = unwrapEnv(rest, &inv)
 			if !ok {
 				inv.Argv = argv
-				return nil
+				s.add(inv)
+				return
 			}
 			inv.Wrappers = append(inv.Wrappers, "env")
 		case base == "nice":
@@ -369,7 +507,8 @@ func unwrap(argv []string, depth int, inv *Invocation) error {
 			cmd, next, isString := unwrapDoppler(rest[1:])
 			inv.Wrappers = append(inv.Wrappers, "doppler run")
 			if isString {
-				return analyze(cmd, depth+1, inv)
+				s.nested(cmd, inv)
+				return
 			}
 			rest = next
 		case isStartScript(base) && len(rest) > 0:
@@ -378,10 +517,12 @@ func unwrap(argv []string, depth int, inv *Invocation) error {
 			cmd, ok := shellCommandString(rest)
 			if !ok {
 				inv.Argv = argv
-				return nil
+				s.add(inv)
+				return
 			}
 			inv.Wrappers = append(inv.Wrappers, base+" -c")
-			return analyze(cmd, depth+1, inv)
+			s.nested(cmd, inv)
+			return
 		case (base == "poetry" || base == "pipenv" || base == "pdm" || base == "hatch") && len(rest) > 0 && rest[0] == "run":
 			rest = skipDoubleDash(rest[1:])
 			inv.Wrappers = append(inv.Wrappers, base+" run")
@@ -396,20 +537,23 @@ func unwrap(argv []string, depth int, inv *Invocation) error {
 			server, ok := pythonServerModules[py.module]
 			if !ok {
 				inv.Argv = argv
-				return nil
+				s.add(inv)
+				return
 			}
 			inv.Wrappers = append(inv.Wrappers, "python -m")
 			rest = append([]string{server}, py.rest...)
 			inv.Argv = rest
-			return nil
+			s.add(inv)
+			return
 		default:
 			inv.Argv = argv
-			return nil
+			s.add(inv)
+			return
 		}
 		argv = rest
 	}
 	inv.Argv = argv
-	return nil
+	s.add(inv)
 }
 
 // pythonServerModules maps `python -m MODULE` to the server program it runs.

@@ -314,3 +314,170 @@ func TestAnalyzeDepthLimit(t *testing.T) {
 		t.Errorf("one level below the limit: %v, %v", inv.Argv, err)
 	}
 }
+
+func TestAnalyzeChain(t *testing.T) {
+	type inv struct {
+		argv     string // argv joined by spaces
+		env      map[string]string
+		dir      string
+		wrappers string // joined by ", "
+	}
+	tests := []struct {
+		name    string
+		command string
+		want    []inv
+		main    int
+	}{
+		{
+			name:    "server then true",
+			command: "gunicorn app:app --reload; true",
+			want:    []inv{{argv: "gunicorn app:app --reload"}, {argv: "true"}},
+			main:    0,
+		},
+		{
+			name:    "server && echo",
+			command: "gunicorn --reload app:app && echo ok",
+			want:    []inv{{argv: "gunicorn --reload app:app"}, {argv: "echo ok"}},
+			main:    0,
+		},
+		{
+			name:    "server in the background, then sleep",
+			command: "gunicorn --reload app:app & sleep infinity",
+			want:    []inv{{argv: "gunicorn --reload app:app"}, {argv: "sleep infinity"}},
+			main:    0,
+		},
+		{
+			name:    "a second line after the server",
+			command: "gunicorn app:app\necho started",
+			want:    []inv{{argv: "gunicorn app:app"}, {argv: "echo started"}},
+			main:    0,
+		},
+		{
+			name:    "migrate then gunicorn",
+			command: "python manage.py migrate && gunicorn app:app",
+			want:    []inv{{argv: "python manage.py migrate"}, {argv: "gunicorn app:app"}},
+			main:    1,
+		},
+		{
+			name:    "sh -c chain is flattened under its wrapper",
+			command: "sh -c 'uvicorn app:app --reload || true'",
+			want:    []inv{{argv: "uvicorn app:app --reload", wrappers: "sh -c"}, {argv: "true", wrappers: "sh -c"}},
+			main:    0,
+		},
+		{
+			name:    "inline env applies to its own command only",
+			command: "FLASK_DEBUG=1 flask run & gunicorn app:app",
+			want:    []inv{{argv: "flask run", env: map[string]string{"FLASK_DEBUG": "1"}}, {argv: "gunicorn app:app"}},
+			main:    1,
+		},
+		{
+			name:    "export applies to every later command",
+			command: "export A=1; B=2 worker & gunicorn app:app",
+			want: []inv{
+				{argv: "worker", env: map[string]string{"A": "1", "B": "2"}},
+				{argv: "gunicorn app:app", env: map[string]string{"A": "1"}},
+			},
+			main: 1,
+		},
+		{
+			name:    "subshell cd and export stay in the subshell",
+			command: "(cd web && export X=1 && flask run --debug) & gunicorn app:app",
+			want: []inv{
+				{argv: "flask run --debug", env: map[string]string{"X": "1"}, dir: "web"},
+				{argv: "gunicorn app:app"},
+			},
+			main: 1,
+		},
+		{
+			name:    "nested sh -c keeps env, dir and wrappers of the outer command",
+			command: `cd src && DEBUG=1 newrelic-admin run-program bash -c "python app.py; echo done"`,
+			want: []inv{
+				{argv: "python app.py", env: map[string]string{"DEBUG": "1"}, dir: "src", wrappers: "newrelic-admin run-program, bash -c"},
+				{argv: "echo done", env: map[string]string{"DEBUG": "1"}, dir: "src", wrappers: "newrelic-admin run-program, bash -c"},
+			},
+			main: 0,
+		},
+		{
+			name:    "both branches of an if",
+			command: `if [ "$DEV" ]; then flask run --debug; else gunicorn app:app; fi`,
+			want:    []inv{{argv: "[ $DEV ]"}, {argv: "flask run --debug"}, {argv: "gunicorn app:app"}},
+			main:    2,
+		},
+		{
+			name:    "no server: the last command is the main one",
+			command: "bin/setup && bin/run",
+			want:    []inv{{argv: "bin/setup"}, {argv: "bin/run"}},
+			main:    1,
+		},
+		{
+			name:    "no program",
+			command: "A=1",
+			main:    -1,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := AnalyzeChain(tt.command)
+			if err != nil {
+				t.Fatalf("AnalyzeChain(%q): %v", tt.command, err)
+			}
+			var got []inv
+			for _, i := range c.Invocations {
+				if i.Prelude != nil {
+					t.Errorf("Prelude set on a chain invocation: %v", i.Prelude)
+				}
+				got = append(got, inv{argv: strings.Join(i.Argv, " "), env: i.Env, dir: i.Dir, wrappers: strings.Join(i.Wrappers, ", ")})
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("AnalyzeChain(%q)\n got  %+v\n want %+v", tt.command, got, tt.want)
+			}
+			if c.Main != tt.main {
+				t.Errorf("Main = %d, want %d", c.Main, tt.main)
+			}
+		})
+	}
+}
+
+func TestAnalyzePicksTheServer(t *testing.T) {
+	tests := []struct {
+		command  string
+		argv     string
+		prelude  int
+		wrappers string
+	}{
+		{"gunicorn --reload app:app; true", "gunicorn --reload app:app", 0, ""},
+		{"gunicorn app:app & sleep infinity", "gunicorn app:app", 0, ""},
+		{"sh -c 'uvicorn app:app --reload || true'", "uvicorn app:app --reload", 0, "sh -c"},
+		{"python manage.py migrate && gunicorn app:app", "gunicorn app:app", 1, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.command, func(t *testing.T) {
+			inv, err := Analyze(tt.command)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(inv.Argv, " "); got != tt.argv {
+				t.Errorf("main = %q, want %q", got, tt.argv)
+			}
+			if len(inv.Prelude) != tt.prelude {
+				t.Errorf("Prelude = %v, want %d commands", inv.Prelude, tt.prelude)
+			}
+			if got := strings.Join(inv.Wrappers, ", "); got != tt.wrappers {
+				t.Errorf("Wrappers = %q, want %q", got, tt.wrappers)
+			}
+		})
+	}
+}
+
+func TestAnalyzeChainErrors(t *testing.T) {
+	for _, command := range []string{
+		".listen(process.env.PORT || 5000)",
+		`gunicorn app:app; sh -c 'gunicorn "app:app'`,
+		"gunicorn " + strings.Repeat("a", maxCommandLen),
+		strings.Repeat("x;", maxInvocations+1),
+	} {
+		if _, err := AnalyzeChain(command); err == nil {
+			t.Errorf("AnalyzeChain(%.40q) = nil error, want one", command)
+		}
+	}
+}

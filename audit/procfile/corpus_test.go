@@ -32,6 +32,10 @@ func TestCorpus(t *testing.T) {
 				t.Errorf("%s line %d: Analyze: %v", name, e.Line, err)
 				continue
 			}
+			chain, err := AnalyzeChain(e.Command)
+			if err != nil || chain.Main >= len(chain.Invocations) {
+				t.Errorf("%s line %d: AnalyzeChain: %v, main %d of %d", name, e.Line, err, chain.Main, len(chain.Invocations))
+			}
 			if e.Type != "web" {
 				continue
 			}

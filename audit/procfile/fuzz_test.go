@@ -1,6 +1,7 @@
 package procfile
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -66,6 +67,11 @@ func FuzzAnalyze(f *testing.F) {
 		"uvicorn main:app --host=0.0.0.0 --port=${PORT:-5000}",
 		`gunicorn app:create_app\(\) $'a\tb' $(nproc) "$(date)" ~/x`,
 		"(cd /app/src && { export A=1; gunicorn x; }) | tee log &",
+		"gunicorn app:app --reload; true",
+		"gunicorn --reload app:app & sleep infinity",
+		"FLASK_DEBUG=1 flask run & gunicorn app:app\necho done",
+		"sh -c 'uvicorn app:app --reload || true'",
+		"case $X in a) flask run;; *) gunicorn x;; esac",
 		"if x; then y; fi; while a; do b; done; for i in 1; do c; done",
 		".listen(process.env.PORT || 5000)",
 		`gunicorn \`,
@@ -74,8 +80,26 @@ func FuzzAnalyze(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, command string) {
 		inv, err := Analyze(command)
+		chain, cerr := AnalyzeChain(command)
+		if (err == nil) != (cerr == nil) {
+			t.Fatalf("Analyze error %v, AnalyzeChain error %v", err, cerr)
+		}
 		if err != nil {
 			return
+		}
+		if chain.Main < -1 || chain.Main >= len(chain.Invocations) || (chain.Main == -1) != (len(chain.Invocations) == 0) {
+			t.Fatalf("Main = %d with %d invocations", chain.Main, len(chain.Invocations))
+		}
+		if chain.Main >= 0 {
+			if !reflect.DeepEqual(inv.Argv, chain.Invocations[chain.Main].Argv) || len(inv.Prelude) != chain.Main {
+				t.Fatalf("Analyze %q and the chain's main %q disagree", inv.Argv, chain.Invocations[chain.Main].Argv)
+			}
+		}
+		for _, c := range chain.Invocations {
+			if len(c.Argv) == 0 {
+				t.Fatalf("empty invocation in %+v", chain)
+			}
+			Classify(c.Argv)
 		}
 		// Classify and the flag helpers must cope with whatever came out.
 		Classify(inv.Argv)

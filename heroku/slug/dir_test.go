@@ -2,12 +2,15 @@ package slug
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/herokuaudit/herokuaudit/audit"
 )
 
 func writeTree(t *testing.T, root string, files map[string]string) {
@@ -31,7 +34,7 @@ func git(t *testing.T, dir string, args ...string) {
 	}
 }
 
-var checkout = map[string]string{
+var sampleCheckout = map[string]string{
 	"Procfile":                   "web: gunicorn app:app\r\n",
 	".python-version":            "3.13\n",
 	"requirements.txt":           "flask==3.1.2\n",
@@ -72,7 +75,7 @@ func TestReadDirGit(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			root := t.TempDir()
-			writeTree(t, root, checkout)
+			writeTree(t, root, sampleCheckout)
 			git(t, root, "init", "-q")
 			git(t, root, "add", "Procfile", ".python-version", "requirements.txt", "app.py", "templates", ".gitignore", "static")
 			if tt.trackEnv {
@@ -136,16 +139,128 @@ func TestReadDirPlain(t *testing.T) {
 }
 
 func TestReadDirErrors(t *testing.T) {
-	f := filepath.Join(t.TempDir(), "file")
-	if err := os.WriteFile(f, nil, 0o644); err != nil {
-		t.Fatal(err)
+	_, noGit := exec.LookPath("git")
+	tests := []struct {
+		name  string
+		git   bool
+		setup func(t *testing.T) string // returns the directory to read
+		want  error
+		msg   string // the error's text after "DIR: "
+	}{
+		{
+			name:  "no such directory",
+			setup: func(t *testing.T) string { return filepath.Join(t.TempDir(), "missing") },
+			want:  ErrNoSuchDir, msg: "no such directory",
+		},
+		{
+			name: "a symlink to nowhere",
+			setup: func(t *testing.T) string {
+				link := filepath.Join(t.TempDir(), "link")
+				symlink(t, filepath.Join(t.TempDir(), "gone"), link)
+				return link
+			},
+			want: ErrNoSuchDir, msg: "no such directory",
+		},
+		{
+			name: "a file",
+			setup: func(t *testing.T) string {
+				f := filepath.Join(t.TempDir(), "file")
+				writeTree(t, filepath.Dir(f), map[string]string{"file": "x"})
+				return f
+			},
+			want: ErrNotDir, msg: "not a directory",
+		},
+		{
+			name: "below a file",
+			setup: func(t *testing.T) string {
+				root := t.TempDir()
+				writeTree(t, root, map[string]string{"file": "x"})
+				return filepath.Join(root, "file", "sub")
+			},
+			want: ErrNotDir, msg: "not a directory",
+		},
+		{
+			name: "a symlink loop",
+			setup: func(t *testing.T) string {
+				link := filepath.Join(t.TempDir(), "loop")
+				symlink(t, link, link)
+				return link
+			},
+			want: ErrUnreadableDir, msg: "unreadable directory: too many levels of symbolic links",
+		},
+		{
+			name:  "an empty directory",
+			setup: func(t *testing.T) string { return t.TempDir() },
+			want:  ErrEmptyDir, msg: "empty directory",
+		},
+		{
+			name: "static files and templates only",
+			setup: func(t *testing.T) string {
+				root := t.TempDir()
+				writeTree(t, root, map[string]string{"templates/index.html": "<p>", "static/app.js": "x", "README.md": "x"})
+				return root
+			},
+			want: ErrNothingToAudit, msg: "nothing to audit: no Procfile, requirements or Python files",
+		},
+		{
+			name: "Python files only in dependency directories",
+			setup: func(t *testing.T) string {
+				root := t.TempDir()
+				writeTree(t, root, map[string]string{"venv/lib/x.py": "x = 1\n", "node_modules/y/z.py": "x = 1\n"})
+				return root
+			},
+			want: ErrNothingToAudit, msg: "nothing to audit: no Procfile, requirements or Python files",
+		},
+		{
+			name: "a fresh git repository",
+			git:  true,
+			setup: func(t *testing.T) string {
+				root := t.TempDir()
+				git(t, root, "init", "-q")
+				return root
+			},
+			want: ErrNothingToAudit, msg: "nothing to audit: no Procfile, requirements or Python files",
+		},
+		{
+			name: "everything ignored by git",
+			git:  true,
+			setup: func(t *testing.T) string {
+				root := t.TempDir()
+				writeTree(t, root, map[string]string{"Procfile": "web: gunicorn app:app\n", "app.py": "x = 1\n", ".gitignore": "*\n"})
+				git(t, root, "init", "-q")
+				return root
+			},
+			want: ErrNothingToAudit, msg: "nothing to audit: no Procfile, requirements or Python files",
+		},
 	}
-	for _, tc := range []struct{ path, want string }{
-		{filepath.Join(t.TempDir(), "missing"), "no such directory"},
-		{f, "is not a directory"},
-	} {
-		if _, err := ReadDir(context.Background(), tc.path, Options{}); err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("ReadDir(%s) = %v, want %q", tc.path, err, tc.want)
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.git && noGit != nil {
+				t.Skip("git not installed")
+			}
+			dir := tt.setup(t)
+			for _, read := range []struct {
+				name string
+				fn   func() (*audit.Files, error)
+			}{
+				{"ReadDir", func() (*audit.Files, error) { return ReadDir(context.Background(), dir, Options{}) }},
+				{"ReadCheckout", func() (*audit.Files, error) { return ReadCheckout(context.Background(), dir) }},
+			} {
+				files, err := read.fn()
+				if !errors.Is(err, tt.want) {
+					t.Fatalf("%s = %v, %v; want %v", read.name, files, err, tt.want)
+				}
+				if got, want := err.Error(), dir+": "+tt.msg; got != want {
+					t.Errorf("%s: error %q, want %q", read.name, got, want)
+				}
+			}
+		})
+	}
+}
+
+func symlink(t *testing.T, target, link string) {
+	t.Helper()
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -1,0 +1,125 @@
+package audit
+
+import (
+	"strings"
+	"testing"
+)
+
+// debugApp is a main module whose __main__ block runs the debugger.
+const debugApp = "from flask import Flask\napp = Flask(__name__)\nif __name__ == '__main__':\n    app.run(debug=True)\n"
+
+// TestDebugModeWholeChain pins that debug-mode reads every program of the
+// web command, not only the last one, and names where it found the switch.
+func TestDebugModeWholeChain(t *testing.T) {
+	tests := []struct {
+		name    string
+		command string
+		files   map[string]string
+		status  Status
+		msg     string // substring of the message
+		ev      string // substring of some evidence line
+		evFile  string // file some evidence points at ("" for none)
+		evLine  int
+	}{
+		{name: "reload then true", command: "gunicorn app:app --reload; true",
+			status: Fail, msg: "gunicorn --reload", ev: "Procfile line 2", evFile: "Procfile", evLine: 2},
+		{name: "reload && echo", command: "gunicorn --reload app:app && echo ok",
+			status: Fail, msg: "gunicorn --reload", evFile: "Procfile", evLine: 2},
+		{name: "reload in the background, then sleep", command: "gunicorn --reload app:app & sleep infinity",
+			status: Fail, msg: "gunicorn --reload", evFile: "Procfile", evLine: 2},
+		{name: "a reloading gunicorn that is not the main one", command: "gunicorn --reload admin:app & gunicorn app:app",
+			status: Fail, msg: "gunicorn --reload", ev: "in `gunicorn --reload admin:app`", evFile: "Procfile", evLine: 2},
+		{name: "migrate then gunicorn", command: "python manage.py migrate && gunicorn app:app",
+			status: Pass},
+		{name: "uvicorn --reload inside sh -c", command: "sh -c 'uvicorn app:app --reload || true'",
+			status: Fail, msg: "uvicorn --reload", ev: "in `uvicorn app:app --reload`", evFile: "Procfile", evLine: 2},
+		{name: "FLASK_DEBUG=1 on a background flask run", command: "FLASK_DEBUG=1 flask run & gunicorn app:app",
+			status: Fail, msg: "FLASK_DEBUG=1 in the command", ev: "in `flask run`", evFile: "Procfile", evLine: 2},
+		{name: "export reaches the server", command: "export FLASK_DEBUG=1; gunicorn app:app",
+			status: Fail, msg: "FLASK_DEBUG=1 in the command", evFile: "Procfile", evLine: 2},
+		{name: "flask run --debug before the server", command: "flask run --debug & gunicorn app:app",
+			status: Fail, msg: "flask run --debug", evFile: "Procfile", evLine: 2},
+		{name: "hypercorn --debug in a chain", command: "hypercorn --debug main:app; sleep 1",
+			status: Fail, msg: "hypercorn --debug", evFile: "Procfile", evLine: 2},
+		{name: "python app.py before the server runs the debugger", command: "python app.py & gunicorn wsgi:app",
+			files: map[string]string{"app.py": debugApp}, status: Fail, msg: "app.run(debug=True) in app.py", evFile: "app.py", evLine: 4},
+		{name: "python app.py in a subshell with cd", command: "(cd src && python app.py) ; echo bye",
+			files: map[string]string{"src/app.py": debugApp}, status: Fail, ev: "src/app.py:4", evFile: "src/app.py", evLine: 4},
+		{name: "a clean chain", command: "flask db upgrade && gunicorn app:app --workers 2; echo done",
+			status: Pass},
+		{name: "an unparsable command", command: "gunicorn app:app; sh -c 'gunicorn \"app:app'",
+			status: Error, msg: "cannot be understood"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := base()
+			s.Files.Origin = "dir"
+			s.Files.Entries["Procfile"] = []byte("# the web process\nweb: " + tt.command + "\n")
+			for p, c := range tt.files {
+				s.Files.Entries[p] = []byte(c)
+			}
+			f := Audit(s, []Check{debugMode}).Findings[0]
+			if f.Status != tt.status {
+				t.Fatalf("status = %s (%s; evidence %q), want %s", f.Status, f.Message, Texts(f.Evidence), tt.status)
+			}
+			if !strings.Contains(f.Message, tt.msg) {
+				t.Errorf("message %q does not contain %q", f.Message, tt.msg)
+			}
+			if tt.ev != "" && !strings.Contains(strings.Join(Texts(f.Evidence), "\n"), tt.ev) {
+				t.Errorf("evidence %q does not contain %q", Texts(f.Evidence), tt.ev)
+			}
+			if tt.evFile != "" {
+				found := false
+				for _, e := range f.Evidence {
+					found = found || e.File == tt.evFile && e.Line == tt.evLine
+				}
+				if !found {
+					t.Errorf("no evidence at %s:%d in %+v", tt.evFile, tt.evLine, f.Evidence)
+				}
+			}
+			if f.Status == Fail && f.Remediation == "" {
+				t.Error("a failure must say how to fix it")
+			}
+		})
+	}
+}
+
+// TestDebugModeSecondLine: a formation command may hold a newline; the line
+// after the server does not hide it.
+func TestDebugModeSecondLine(t *testing.T) {
+	for _, command := range []string{"gunicorn --reload app:app\necho started", "uvicorn main:app --reload\n\ntrue"} {
+		s := base()
+		s.Formation[0].Command = command
+		f := Audit(s, []Check{debugMode}).Findings[0]
+		if f.Status != Fail || !strings.Contains(strings.Join(Texts(f.Evidence), "\n"), "formation web command") {
+			t.Errorf("%q: %s (%s; evidence %q), want a failure naming the formation web command", command, f.Status, f.Message, Texts(f.Evidence))
+		}
+	}
+}
+
+// TestWebCommandMainIsTheServer pins that the checks reading the web command
+// judge the server of a chain, not the command after it.
+func TestWebCommandMainIsTheServer(t *testing.T) {
+	tests := []struct {
+		command string
+		check   Check
+		status  Status
+		msg     string
+	}{
+		{"gunicorn --reload app:app; true", webServer, Pass, "gunicorn"},
+		{"gunicorn app:app && echo ok", webServer, Pass, "gunicorn"},
+		{"python manage.py migrate && gunicorn app:app", webServer, Pass, "gunicorn"},
+		{"gunicorn app:app & python app.py", webServer, Fail, "python app.py"},
+		{"bin/setup && bin/run", webServer, Warn, "run"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.command, func(t *testing.T) {
+			s := base()
+			s.Formation[0].Command = tt.command
+			f := Audit(s, []Check{tt.check}).Findings[0]
+			if f.Status != tt.status || !strings.Contains(f.Message, tt.msg) {
+				t.Errorf("%s: %s (%s), want %s containing %q", tt.check.ID, f.Status, f.Message, tt.status, tt.msg)
+			}
+		})
+	}
+}
