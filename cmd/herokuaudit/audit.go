@@ -58,7 +58,13 @@ func runAudit(ctx context.Context, opts Options, sys system, code *int) error {
 	}
 	var checkout *audit.Files
 	if opts.Dir != "" {
-		if checkout, err = readCheckout(ctx, opts.Dir); err != nil {
+		if isFleet(opts) {
+			// one checkout is the code of the apps named; it cannot stand in for a whole fleet's
+			return troublef("--dir goes with named apps, not with --team, --all, --pipeline or globs")
+		}
+		// a checkout that cannot be read, or holds nothing to audit, stops
+		// the run: auditing nothing would pass
+		if checkout, err = slug.ReadCheckout(ctx, opts.Dir); err != nil {
 			return troublef("--dir %v", err)
 		}
 	}
@@ -219,20 +225,6 @@ func writeReport(opts Options, sys system, rep report.Report) error {
 	return nil
 }
 
-// readCheckout reads a local checkout's files with the slug reader's rules,
-// plus a gunicorn config file the Procfile's web line names with -c (looked
-// up first, so the tree is walked once).
-func readCheckout(ctx context.Context, dir string) (*audit.Files, error) {
-	var opt slug.Options
-	if procfile, err := os.ReadFile(filepath.Join(dir, "Procfile")); err == nil {
-		web := audit.WebCommand(&audit.Files{Entries: map[string][]byte{"Procfile": procfile}})
-		if extra := audit.GunicornConfigFile(web); extra != "" {
-			opt.Extra = []string{extra}
-		}
-	}
-	return slug.ReadDir(ctx, dir, opt)
-}
-
 // checkoutName names a checkout audited without an app: its folder's name.
 func checkoutName(dir string) string {
 	if abs, err := filepath.Abs(dir); err == nil {
@@ -311,10 +303,6 @@ func hasGlob(args []string) bool {
 func selectFleet(ctx context.Context, c *heroku.Client, opts *Options, sys system) (*heroku.Fleet, error) {
 	if n := btoi(opts.Team != "") + btoi(opts.All) + btoi(opts.Pipeline != ""); n > 1 {
 		return nil, troublef("--team, --all and --pipeline choose apps in different ways: give one")
-	}
-	if opts.Dir != "" {
-		// one checkout is the code of the apps named; it cannot stand in for a whole fleet's
-		return nil, troublef("--dir goes with named apps, not with --team, --all, --pipeline or globs")
 	}
 	if err := heroku.CheckGlobs(opts.Apps); err != nil {
 		return nil, troublef("%v", err)

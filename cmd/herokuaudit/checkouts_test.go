@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -29,6 +30,33 @@ func TestExampleCheckouts(t *testing.T) {
 			f := findingOf(t, out, c.dir, c.check)
 			if f["status"] != c.status || !strings.Contains(f["message"].(string), c.message) {
 				t.Errorf("%s = %v %q, want %s containing %q", c.check, f["status"], f["message"], c.status, c.message)
+			}
+		})
+	}
+}
+
+// TestCheckoutThatCannotBeAudited: a --dir that is missing, empty, a file,
+// or holds nothing to audit stops the run with exit 2 and one line naming
+// the path; none of them may score an A.
+func TestCheckoutThatCannotBeAudited(t *testing.T) {
+	empty := t.TempDir()
+	docsOnly := t.TempDir()
+	os.WriteFile(filepath.Join(docsOnly, "README.md"), []byte("# notes\n"), 0o644)
+	aFile := filepath.Join(docsOnly, "README.md")
+	for _, tc := range []struct{ name, dir, want string }{
+		{"no such directory", filepath.Join(empty, "nope"), "no such directory"},
+		{"an empty directory", empty, "empty directory"},
+		{"a file", aFile, "not a directory"},
+		{"nothing to audit", docsOnly, "nothing to audit"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, nil, "--dir", tc.dir)
+			if code != exitTrouble || out != "" {
+				t.Errorf("exit %d, stdout %q", code, out)
+			}
+			line := strings.TrimSpace(errOut)
+			if strings.Contains(line, "\n") || !strings.Contains(line, tc.want) || !strings.Contains(line, tc.dir) {
+				t.Errorf("stderr %q: want one line naming %s and %q", errOut, tc.dir, tc.want)
 			}
 		})
 	}
