@@ -264,3 +264,106 @@ func symlink(t *testing.T, target, link string) {
 		t.Fatal(err)
 	}
 }
+
+func TestGitUnreadable(t *testing.T) {
+	tests := []struct {
+		name   string
+		stderr []string
+		prefix string
+		want   []audit.SkippedFile
+	}{
+		{
+			name:   "at the top of the repository",
+			stderr: []string{"warning: could not open directory 'pkg/locked/': Permission denied", ""},
+			want:   []audit.SkippedFile{{Path: "pkg/locked/", Reason: "unreadable: permission denied"}},
+		},
+		{
+			name:   "in a subdirectory: paths relative to the checkout",
+			stderr: []string{"warning: could not open directory 'services/web/locked/': Permission denied"},
+			prefix: "services/web/",
+			want:   []audit.SkippedFile{{Path: "locked/", Reason: "unreadable: permission denied"}},
+		},
+		{
+			name:   "other warnings are not skips",
+			stderr: []string{"warning: Empty last update token.", "warning: could not open directory 'x/'"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := gitUnreadable(tt.stderr, tt.prefix); !slices.Equal(got, tt.want) {
+				t.Errorf("gitUnreadable = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestReadRegularBounded: a file is read to one byte past the cap at most,
+// so one that grows after it was listed cannot exhaust memory.
+func TestReadRegularBounded(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"big.py": strings.Repeat("#", 100)})
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	for _, tc := range []struct {
+		max  int64
+		want int
+	}{{10, 11}, {100, 100}, {1000, 100}} {
+		data, err := readRegular(root, "big.py", tc.max)
+		if err != nil || len(data) != tc.want {
+			t.Errorf("readRegular(max %d) = %d bytes, %v; want %d", tc.max, len(data), err, tc.want)
+		}
+	}
+}
+
+// TestReadCheckout: the gunicorn config the Procfile's web command names
+// with -c is picked too, found only through a regular Procfile.
+func TestReadCheckout(t *testing.T) {
+	const procfile = "web: gunicorn -c settings/gunicorn.cfg app:app\n"
+	tests := []struct {
+		name        string
+		files       map[string]string
+		link        [2]string // target, name
+		wantPaths   []string
+		wantSkipped []string
+	}{
+		{
+			name:      "a config named with -c",
+			files:     map[string]string{"Procfile": procfile, "settings/gunicorn.cfg": "workers = 2\n"},
+			wantPaths: []string{"Procfile", "settings/gunicorn.cfg"},
+		},
+		{
+			name:      "no -c",
+			files:     map[string]string{"Procfile": "web: gunicorn app:app\n", "settings/gunicorn.cfg": "workers = 2\n"},
+			wantPaths: []string{"Procfile"},
+		},
+		{
+			name:        "a symlinked Procfile is not read, even to find the config",
+			files:       map[string]string{"real": procfile, "settings/gunicorn.cfg": "workers = 2\n", "app.py": "x = 1\n"},
+			link:        [2]string{"real", "Procfile"},
+			wantPaths:   []string{"app.py"},
+			wantSkipped: []string{"Procfile: symlink"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := t.TempDir()
+			writeTree(t, root, tt.files)
+			if tt.link[0] != "" {
+				symlink(t, tt.link[0], filepath.Join(root, tt.link[1]))
+			}
+			files, err := ReadCheckout(context.Background(), root)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := files.Paths(); !slices.Equal(got, tt.wantPaths) {
+				t.Errorf("Paths = %v, want %v", got, tt.wantPaths)
+			}
+			if got := skippedLines(files); !slices.Equal(got, tt.wantSkipped) {
+				t.Errorf("Skipped = %q, want %q", got, tt.wantSkipped)
+			}
+		})
+	}
+}

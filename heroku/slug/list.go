@@ -236,6 +236,9 @@ func (c *checkout) walk(ctx context.Context, opt Options) (*listing, error) {
 			}
 			return nil
 		}
+		if d.Name() == ".git" {
+			return nil // a worktree's or submodule's pointer file: never pushed
+		}
 		l.names = append(l.names, p)
 		if len(l.names) > opt.MaxEntries {
 			return fmt.Errorf("%w (more than %d)", ErrTooManyEntries, opt.MaxEntries)
