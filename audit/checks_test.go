@@ -131,6 +131,15 @@ var coreCases = []checkCase{
 	{check: "hardcoded-secret", name: "app.py over the size cap", changes: []change{nofile("app.py"), func(s *Snapshot) {
 		s.Files.Skipped = append(s.Files.Skipped, SkippedFile{Path: "app.py", Reason: "larger than the 1 MiB per-file cap"})
 	}}, status: Error, msg: "app.py: larger than the 1 MiB per-file cap"},
+	{check: "hardcoded-secret", name: "an unreadable directory may hold sources", changes: []change{func(s *Snapshot) {
+		s.Files.Skipped = append(s.Files.Skipped, SkippedFile{Path: "pkg/", Reason: "unreadable: permission denied"})
+	}}, status: Error, msg: "pkg/: unreadable: permission denied"},
+	{check: "dependency-pins", name: "an unreadable directory may hold a requirements file", changes: []change{func(s *Snapshot) {
+		s.Files.Skipped = append(s.Files.Skipped, SkippedFile{Path: "pkg/", Reason: "unreadable: permission denied"})
+	}}, status: Error, msg: "pkg/"},
+	{check: "python-runtime", name: "an unreadable subdirectory holds no root runtime file", changes: []change{func(s *Snapshot) {
+		s.Files.Skipped = append(s.Files.Skipped, SkippedFile{Path: "pkg/", Reason: "unreadable: permission denied"})
+	}}, status: Pass},
 	{check: "secret-key", name: "config vars forbidden", changes: []change{func(s *Snapshot) { s.ConfigVars = nil; s.SetGap(PartConfig, "403 forbidden", true) }}, status: Error, msg: "403 forbidden"},
 
 	// secret-key

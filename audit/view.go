@@ -56,7 +56,7 @@ func (v *View) missedFiles(match func(string) bool) {
 		return
 	}
 	for _, sk := range f.Skipped {
-		if match(sk.Path) && !v.holeFor(sk.Path) {
+		if (match(sk.Path) || dirMayHold(sk.Path, match)) && !v.holeFor(sk.Path) {
 			v.holes = append(v.holes, hole{part: PartFiles, what: sk.Path, reason: sk.Reason + " (not read)", failed: true})
 		}
 	}
@@ -64,6 +64,24 @@ func (v *View) missedFiles(match func(string) bool) {
 		v.holes = append(v.holes, hole{part: PartFiles, what: "…",
 			reason: fmt.Sprintf("%d more entries were skipped and not listed", f.SkippedMore), failed: true})
 	}
+}
+
+// probes are file names a check may look for; a directory that could not
+// be read (listed as "pkg/") may hold any of them.
+var probes = []string{"x.py", "requirements.txt", "x.html", "x.jinja2", "gunicorn.conf.py", ".env", "x.toml", "x.lock"}
+
+// dirMayHold reports whether a skipped directory could hold a file the
+// matcher wants.
+func dirMayHold(dir string, match func(string) bool) bool {
+	if !strings.HasSuffix(dir, "/") {
+		return false
+	}
+	for _, p := range probes {
+		if match(dir + p) {
+			return true
+		}
+	}
+	return false
 }
 
 func (v *View) holeFor(what string) bool {
