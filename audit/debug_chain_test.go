@@ -111,6 +111,8 @@ func TestWebCommandMainIsTheServer(t *testing.T) {
 		{"python manage.py migrate && gunicorn app:app", webServer, Pass, "gunicorn"},
 		{"gunicorn app:app & python app.py", webServer, Fail, "python app.py"},
 		{"bin/setup && bin/run", webServer, Warn, "run"},
+		{"gunicorn -w 16 app:app; true", gunicornWorkers, Fail, "16 workers"},
+		{"sh -c 'gunicorn -w 16 app:app || echo crashed'", gunicornWorkers, Fail, "16 workers"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.command, func(t *testing.T) {
@@ -227,5 +229,20 @@ func TestDebugInCode(t *testing.T) {
 				t.Error("a failure must say how to fix it")
 			}
 		})
+	}
+}
+
+// TestGunicornConfigFileInAChain: the config file gunicorn is given is found
+// when the server is not the last command of the chain.
+func TestGunicornConfigFileInAChain(t *testing.T) {
+	for command, want := range map[string]string{
+		"gunicorn -c conf/g.py app:app && echo ok":           "conf/g.py",
+		"flask db upgrade; gunicorn -c g.py app:app; true":   "g.py",
+		"cd src && sh -c 'gunicorn -c g.py app:app || true'": "src/g.py",
+		"uvicorn main:app; true":                             "",
+	} {
+		if got := GunicornConfigFile(command); got != want {
+			t.Errorf("GunicornConfigFile(%q) = %q, want %q", command, got, want)
+		}
 	}
 }
