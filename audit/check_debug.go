@@ -57,6 +57,8 @@ func runDebugMode(v *View) Outcome {
 			}
 		}
 	}
+	d := defaultDebugConfigs(v)
+	fails, evidence, fix = append(fails, d.fails...), append(evidence, d.evidence...), append(fix, d.fix...)
 	switch {
 	case len(fails) > 0:
 		o := Failf("debug mode is on: %s", strings.Join(fails, ", ")).WithEv(evidence...)
@@ -64,8 +66,58 @@ func runDebugMode(v *View) Outcome {
 	case len(warns) > 0:
 		return Warnf("%s set to an unrecognised value; is debug mode on?", strings.Join(warns, " and ")).
 			WithEv(evidence...).Fix("set %s to false, or unset it", strings.Join(warns, " and ")).Sure()
+	case len(d.warns) > 0:
+		return Warnf("debug mode is on unless the app is told otherwise: %s", strings.Join(d.warns, ", ")).
+			WithEv(evidence...).Fix("%s", strings.Join(d.fix, "; ")).Sure()
 	}
 	return Passf("DEBUG and FLASK_DEBUG are off and no debug flags in the web command").WithEv(evidence...)
+}
+
+// debugDefaults is what the config classes the app loads by default say
+// about debug mode.
+type debugDefaults struct {
+	fails, warns []string
+	evidence     []Evidence
+	fix          []string
+}
+
+// defaultDebugConfigs judges config classes with DEBUG = True that the
+// app loads by default (pysrc.DebugDefaultConfig). Loaded whatever the
+// environment says, or by default with the selecting config var unset:
+// debug mode is on. With the config vars unknown (a checkout audited
+// without an app): a warning. With the variable set, another config may be
+// loaded: noted only.
+func defaultDebugConfigs(v *View) debugDefaults {
+	var d debugDefaults
+	for _, f := range v.Source(pysrc.DebugDefaultConfig) {
+		ev := inFile(f.File, f.Line, "%s:%d: %s", f.File, f.Line, f.Detail)
+		what := "DEBUG = True in " + f.Scope + ", which the app loads by default"
+		fix := fmt.Sprintf("set DEBUG = False in %s (%s:%d) or load a production config by default", f.Scope, f.File, f.Line)
+		if f.Value == "" {
+			d.fails = append(d.fails, "DEBUG = True in "+f.Scope+", which the app loads")
+			d.evidence = append(d.evidence, ev)
+			d.fix = append(d.fix, fix)
+			continue
+		}
+		_, set := v.ConfigVar(f.Value)
+		ev.ConfigVar = f.Value
+		switch {
+		case set:
+			ev.Text += fmt.Sprintf("; config var %s is set, so another config may be loaded", f.Value)
+			d.evidence = append(d.evidence, ev)
+		case v.holeFor(string(PartConfig)):
+			d.warns = append(d.warns, what+" when "+f.Value+" is unset")
+			ev.Text += fmt.Sprintf("; whether config var %s is set could not be read", f.Value)
+			d.evidence = append(d.evidence, ev)
+			d.fix = append(d.fix, fix+fmt.Sprintf(", or set %s to a production config", f.Value))
+		default:
+			d.fails = append(d.fails, what+" ("+f.Value+" is unset)")
+			ev.Text += fmt.Sprintf("; config var %s is not set", f.Value)
+			d.evidence = append(d.evidence, ev)
+			d.fix = append(d.fix, fix+fmt.Sprintf(", or heroku config:set %s=<production config> %s", f.Value, v.AppFlag()))
+		}
+	}
+	return d
 }
 
 type debugSwitch struct {

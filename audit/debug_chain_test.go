@@ -111,6 +111,8 @@ func TestWebCommandMainIsTheServer(t *testing.T) {
 		{"python manage.py migrate && gunicorn app:app", webServer, Pass, "gunicorn"},
 		{"gunicorn app:app & python app.py", webServer, Fail, "python app.py"},
 		{"bin/setup && bin/run", webServer, Warn, "run"},
+		{"gunicorn -w 16 app:app; true", gunicornWorkers, Fail, "16 workers"},
+		{"sh -c 'gunicorn -w 16 app:app || echo crashed'", gunicornWorkers, Fail, "16 workers"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.command, func(t *testing.T) {
@@ -121,5 +123,126 @@ func TestWebCommandMainIsTheServer(t *testing.T) {
 				t.Errorf("%s: %s (%s), want %s containing %q", tt.check.ID, f.Status, f.Message, tt.status, tt.msg)
 			}
 		})
+	}
+}
+
+const devConfig = `import os
+
+class Config:
+    DEBUG = False
+
+class DevelopmentConfig(Config):
+    DEBUG = True
+
+class ProductionConfig(Config):
+    DEBUG = False
+
+config = {"development": DevelopmentConfig, "production": ProductionConfig, "default": DevelopmentConfig}
+`
+
+// TestDebugInCode pins what the checks say about debug mode switched on in
+// the code the app loads: a config class selected by default, and DEBUG=True
+// handed to config.update / from_mapping.
+func TestDebugInCode(t *testing.T) {
+	selectDefault := "from config import config\napp = Flask(__name__)\napp.config.from_object(config[os.getenv('FLASK_CONFIG', 'default')])\n"
+	noApp := func(s *Snapshot) {
+		s.ConfigVars = nil
+		s.SetGap(PartConfig, "no app given: only the checkout was audited", false)
+	}
+	tests := []struct {
+		name   string
+		check  Check
+		files  map[string]string
+		change change
+		status Status
+		msg    string
+		evFile string
+		evLine int
+		ev     string
+	}{
+		{name: "default DevelopmentConfig, FLASK_CONFIG unset", check: debugMode,
+			files:  map[string]string{"config.py": devConfig, "app.py": selectDefault},
+			status: Fail, msg: "DEBUG = True in DevelopmentConfig, which the app loads by default (FLASK_CONFIG is unset)",
+			evFile: "config.py", evLine: 7, ev: "app.py:3"},
+		{name: "default DevelopmentConfig, FLASK_CONFIG set", check: debugMode,
+			files:  map[string]string{"config.py": devConfig, "app.py": selectDefault},
+			change: env("FLASK_CONFIG", "production"),
+			status: Pass, evFile: "config.py", evLine: 7, ev: "config var FLASK_CONFIG is set"},
+		{name: "default DevelopmentConfig in a checkout without an app", check: debugMode,
+			files:  map[string]string{"config.py": devConfig, "app.py": selectDefault},
+			change: noApp,
+			status: Warn, msg: "unless the app is told otherwise", evFile: "config.py", evLine: 7},
+		{name: "APP_SETTINGS defaults to the development class", check: debugMode,
+			files:  map[string]string{"config.py": devConfig, "app.py": "app.config.from_object(os.environ.get('APP_SETTINGS', 'config.DevelopmentConfig'))\n"},
+			status: Fail, msg: "APP_SETTINGS is unset", evFile: "config.py", evLine: 7},
+		{name: "from_object of the development class, always", check: debugMode,
+			files:  map[string]string{"config.py": devConfig, "app.py": "app.config.from_object('config.DevelopmentConfig')\n"},
+			status: Fail, msg: "DEBUG = True in DevelopmentConfig, which the app loads", evFile: "config.py", evLine: 7},
+		{name: "a DevelopmentConfig production does not select by default", check: debugMode,
+			files:  map[string]string{"config.py": devConfig, "app.py": "app.config.from_object(config[os.getenv('FLASK_CONFIG', 'production')])\n"},
+			status: Pass},
+		{name: "the default selected in debug-in-source stays a pass there", check: debugInSource,
+			files:  map[string]string{"config.py": devConfig, "app.py": "app.config.from_object(config[os.environ['FLASK_CONFIG']])\n"},
+			status: Pass},
+		{name: "update(dict(DEBUG=True))", check: debugInSource,
+			files:  map[string]string{"app.py": "app = Flask(__name__)\napp.config.update(dict(\n    DATABASE='x.db',\n    DEBUG=True,\n))\n"},
+			status: Warn, evFile: "app.py", evLine: 4, ev: "app.config.update(dict(DEBUG=True))"},
+		{name: "from_mapping(DEBUG=True)", check: debugInSource,
+			files:  map[string]string{"app.py": "app.config.from_mapping(DEBUG=True)\n"},
+			status: Warn, evFile: "app.py", evLine: 1},
+		{name: "config.update({'DEBUG': True})", check: debugInSource,
+			files:  map[string]string{"app.py": "app.config.update({'DEBUG': True})\n"},
+			status: Warn, evFile: "app.py", evLine: 1},
+		{name: "DEBUG=False and DEBUG from the environment", check: debugInSource,
+			files:  map[string]string{"app.py": "app.config.update(dict(DEBUG=False))\napp.config.from_mapping(DEBUG=os.getenv('DEBUG') == '1')\n"},
+			status: Pass},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := base()
+			for p, c := range tt.files {
+				s.Files.Entries[p] = []byte(c)
+			}
+			if tt.change != nil {
+				tt.change(s)
+			}
+			f := Audit(s, []Check{tt.check}).Findings[0]
+			if f.Status != tt.status {
+				t.Fatalf("%s: status = %s (%s; evidence %q), want %s", tt.check.ID, f.Status, f.Message, Texts(f.Evidence), tt.status)
+			}
+			if !strings.Contains(f.Message, tt.msg) {
+				t.Errorf("message %q does not contain %q", f.Message, tt.msg)
+			}
+			if tt.ev != "" && !strings.Contains(strings.Join(Texts(f.Evidence), "\n"), tt.ev) {
+				t.Errorf("evidence %q does not contain %q", Texts(f.Evidence), tt.ev)
+			}
+			if tt.evFile != "" {
+				found := false
+				for _, e := range f.Evidence {
+					found = found || e.File == tt.evFile && e.Line == tt.evLine
+				}
+				if !found {
+					t.Errorf("no evidence at %s:%d in %+v", tt.evFile, tt.evLine, f.Evidence)
+				}
+			}
+			if (f.Status == Fail || f.Status == Warn) && f.Remediation == "" {
+				t.Error("a failure must say how to fix it")
+			}
+		})
+	}
+}
+
+// TestGunicornConfigFileInAChain: the config file gunicorn is given is found
+// when the server is not the last command of the chain.
+func TestGunicornConfigFileInAChain(t *testing.T) {
+	for command, want := range map[string]string{
+		"gunicorn -c conf/g.py app:app && echo ok":           "conf/g.py",
+		"flask db upgrade; gunicorn -c g.py app:app; true":   "g.py",
+		"cd src && sh -c 'gunicorn -c g.py app:app || true'": "src/g.py",
+		"uvicorn main:app; true":                             "",
+	} {
+		if got := GunicornConfigFile(command); got != want {
+			t.Errorf("GunicornConfigFile(%q) = %q, want %q", command, got, want)
+		}
 	}
 }

@@ -12,7 +12,7 @@ import (
 
 var allCases = [][]scanCase{
 	hardcodedCases, fallbackCases, debugRunCases, debugConfigCases, templateStringCases,
-	markupCases, corsCases, sslCases, pgCases, scopeCases, templateCases, encodingCases,
+	markupCases, corsCases, sslCases, pgCases, scopeCases, templateCases, encodingCases, debugInCallCases,
 }
 
 // fuzzPaths are the kinds of file a fuzz input is scanned as.
@@ -31,6 +31,7 @@ func FuzzScanFile(f *testing.F) {
 	}
 	f.Add(uint8(0), []byte(allPatterns))
 	f.Add(uint8(1), []byte(allPatterns))
+	f.Add(uint8(0), []byte(configClasses+"config = {'default': DevelopmentConfig}\napp.config.from_object(config[os.getenv('FLASK_CONFIG', 'default')])\n"))
 	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
 		p := fuzzPaths[int(which)%len(fuzzPaths)]
 		got := ScanFile(p, data)
@@ -75,6 +76,10 @@ func checkInvariants(t *testing.T, p string, data []byte, got []Finding) {
 		case SSLMode:
 			if !validMode(g.Value) {
 				t.Errorf("bad sslmode %+v", g)
+			}
+		case DebugDefaultConfig:
+			if g.Value != "" && !envName.MatchString(g.Value) {
+				t.Errorf("bad selecting variable %+v", g)
 			}
 		case DebugRun, DebugConfig, TemplateString, MarkupSafe, CORSAll, SSLRequire, PostgresRewrite:
 			if g.Value != "" {

@@ -38,8 +38,19 @@ const (
 	DebugRun Kind = "debug-run"
 	// DebugConfig: DEBUG = True at module level of a config module or in a
 	// config class body (Scope holds the class name), app.config["DEBUG"] =
-	// True, app.config.update(DEBUG=True).
+	// True, app.config.update(DEBUG=True) (also from_mapping, a dict
+	// display or dict(DEBUG=True) as the argument).
 	DebugConfig Kind = "debug-config"
+	// DebugDefaultConfig: a config class with DEBUG = True that the app
+	// loads by default: the default of the environment lookup that picks
+	// the config (app.config.from_object(config[os.getenv("FLASK_CONFIG",
+	// "default")]) with config = {"default": DevelopmentConfig},
+	// os.environ.get("APP_SETTINGS", "config.DevelopmentConfig")), or a
+	// from_object("config.DevelopmentConfig") that does not depend on the
+	// environment. File, Line and Scope are those of the class's DEBUG =
+	// True; Detail names where it is selected; Value is the environment
+	// variable that picks another config ("" when none does).
+	DebugDefaultConfig Kind = "debug-default-config"
 	// TemplateString: render_template_string with a first argument that is
 	// not a plain string literal (nor a module constant bound to one).
 	TemplateString Kind = "template-string"
@@ -65,8 +76,9 @@ type Finding struct {
 	Line   int    // 1-based
 	Detail string // short and human; secret literals masked
 	// Value is the variable name for HardcodedSecret and SecretFallback
-	// (SECRET_KEY; app.secret_key reads as SECRET_KEY) and the mode for
-	// SSLMode ("require"); empty otherwise. Never a secret literal.
+	// (SECRET_KEY; app.secret_key reads as SECRET_KEY), the mode for
+	// SSLMode ("require") and the selecting environment variable for
+	// DebugDefaultConfig; empty otherwise. Never a secret literal.
 	Value string
 	// Scope is the innermost enclosing class name, "__main__" under
 	// `if __name__ == "__main__":`, else "". Template findings have none.
@@ -79,23 +91,34 @@ type Finding struct {
 //
 // Beyond ScanFile, Scan looks across files once: a bare CORS(app) is not
 // reported when some file sets CORS_ORIGINS or CORS_RESOURCES (Flask-CORS
-// then reads the origins from the app config).
+// then reads the origins from the app config), and a config class with
+// DEBUG = True is a DebugDefaultConfig when another file selects it by
+// default.
 func Scan(files map[string][]byte) []Finding {
 	var all []result
-	corsConfigured := false
+	var facts fileFacts
 	for p, data := range files {
-		rs, configured := scanFile(p, data)
+		rs, ff := scanFile(p, data)
 		all = append(all, rs...)
-		corsConfigured = corsConfigured || configured
+		facts.corsConfigured = facts.corsConfigured || ff.corsConfigured
+		facts.selects = append(facts.selects, ff.selects...)
+		facts.entries = append(facts.entries, ff.entries...)
 	}
-	return finish(all, corsConfigured)
+	return finish(all, facts)
 }
 
 // ScanFile scans one file. A path Scan would ignore, or one that is neither
 // Python nor a template, yields nothing.
 func ScanFile(path string, data []byte) []Finding {
-	rs, configured := scanFile(path, data)
-	return finish(rs, configured)
+	rs, facts := scanFile(path, data)
+	return finish(rs, facts)
+}
+
+// fileFacts is what a file tells the scan of the others.
+type fileFacts struct {
+	corsConfigured bool // CORS_ORIGINS / CORS_RESOURCES set in code
+	selects        []configSelect
+	entries        []configEntry
 }
 
 // result is a finding plus what the scan needs internally.
@@ -105,23 +128,25 @@ type result struct {
 	bareCORS bool // CORS(app) with no origins: dropped when configured elsewhere
 }
 
-func scanFile(p string, data []byte) ([]result, bool) {
+func scanFile(p string, data []byte) ([]result, fileFacts) {
 	clean := cleanPath(p)
 	if Ignored(clean) {
-		return nil, false
+		return nil, fileFacts{}
 	}
 	switch {
 	case strings.HasSuffix(clean, ".py"):
 		f := newPyFile(p, clean, data)
 		f.scan()
-		return f.out, f.corsConfigured
+		return f.out, fileFacts{corsConfigured: f.corsConfigured, selects: f.selects, entries: f.entries}
 	case isTemplate(clean):
-		return scanTemplate(p, data), false
+		return scanTemplate(p, data), fileFacts{}
 	}
-	return nil, false
+	return nil, fileFacts{}
 }
 
-func finish(rs []result, corsConfigured bool) []Finding {
+func finish(rs []result, facts fileFacts) []Finding {
+	corsConfigured := facts.corsConfigured
+	rs = defaultConfigs(rs, facts.selects, facts.entries)
 	type key struct {
 		file  string
 		kind  Kind

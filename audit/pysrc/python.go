@@ -25,6 +25,8 @@ type pyfile struct {
 	corsConfigured bool                // CORS_ORIGINS / CORS_RESOURCES set in code
 	corsNames      map[string]bool     // names bound to CORS() without an app
 	binds          map[string]*binding // how each name is bound, for constants
+	selects        []configSelect      // config classes chosen by name (configsel.go)
+	entries        []configEntry       // "key": ClassName entries of dicts
 }
 
 // binding counts the bindings of a name in a file. A name bound exactly
@@ -89,6 +91,7 @@ func (f *pyfile) scan() {
 		}
 		f.callRules(s)
 		f.dictRules(s)
+		f.configMaps(s)
 		f.stringRules(s)
 		if s.header != nil {
 			if f.pgHasOld(s) {
@@ -708,6 +711,8 @@ func (f *pyfile) callRule(s stmt, c call, args []arg) {
 		if strings.HasSuffix(c.chain, "config."+c.last) {
 			f.configDebug(s, c, args)
 		}
+	case "from_object":
+		f.fromObject(s, c, args)
 	case "putenv":
 		if p := positional(args); len(p) == 2 {
 			if k, _, ok := f.literal(p[0].from, p[0].to); ok && k == "PGSSLMODE" {
@@ -728,6 +733,7 @@ func (f *pyfile) callRule(s stmt, c call, args []arg) {
 	if !ok {
 		return
 	}
+	f.configLookup(c, key)
 	switch {
 	case secretNames[key]:
 		if da, db, ok := f.getterDefault(c); ok {
@@ -810,12 +816,24 @@ func (f *pyfile) templateString(s stmt, c call, args []arg) {
 	f.addAt(TemplateString, s, f.toks[c.name].start, f.toks[c.start].line, detail+")", "")
 }
 
-// configDebug reports app.config.update(DEBUG=True) and
-// app.config.update({"DEBUG": True}).
+// configDebug reports app.config.update(DEBUG=True),
+// app.config.update({"DEBUG": True}) and app.config.update(dict(DEBUG=True)),
+// and the same given to from_mapping.
 func (f *pyfile) configDebug(s stmt, c call, args []arg) {
 	for _, a := range args {
 		if a.kw == "DEBUG" && f.isTrue(a.from, a.to) {
 			f.add(DebugConfig, s, a.kwTok, c.chain+"(DEBUG=True)", "")
+		}
+		if from := a.from; a.kw == "" && (!a.star || f.isOp(from, "**")) {
+			if a.star {
+				from++
+			}
+			if from+1 < a.to && f.isName(from, "dict") && f.isOp(from+1, "(") {
+				d := f.call(from)
+				if kw, ok := kwarg(f.args(d), "DEBUG"); ok && f.isTrue(kw.from, kw.to) {
+					f.add(DebugConfig, s, kw.kwTok, c.chain+"(dict(DEBUG=True))", "")
+				}
+			}
 		}
 		if a.kw != "" || a.star || !f.isOp(a.from, "{") {
 			continue

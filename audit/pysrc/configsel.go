@@ -1,0 +1,204 @@
+package pysrc
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Which config class does an app load when nothing is configured? Flask
+// apps commonly pick a config class by name from the environment with a
+// default:
+//
+//	config = {"development": DevelopmentConfig, "default": DevelopmentConfig}
+//	app.config.from_object(config[os.getenv("FLASK_CONFIG", "default")])
+//	app.config.from_object(os.environ.get("APP_SETTINGS", "config.DevelopmentConfig"))
+//	app.config.from_object("config.DevelopmentConfig")
+//
+// A class with DEBUG = True that the default names is what production runs
+// when the variable is not set. The selections and the name-to-class maps
+// are often in different files, so each file records them and Scan joins
+// them.
+
+// configSelect is a config class chosen by name: the default of an
+// environment lookup (env is the variable), or a from_object argument that
+// does not depend on the environment (env is "").
+type configSelect struct {
+	env  string
+	name string // a map key, a class name or a dotted path to a class
+	file string
+	line int
+}
+
+// configEntry is one `"key": ClassName` entry of a dict display.
+type configEntry struct {
+	key, class string
+}
+
+// maxConfigFacts bounds what one file records, so hostile input stays cheap.
+const maxConfigFacts = 256
+
+// selectorName matches what a config default looks like: a key or a dotted
+// path, never a URL or a secret.
+var selectorName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.]{0,99}$`)
+
+// envName matches an environment variable's name as code spells it.
+var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)
+
+// configVarName reports whether an environment variable's name says it
+// picks the app's configuration: FLASK_CONFIG, APP_SETTINGS, FLASK_ENV,
+// CONFIG_NAME, ENVIRONMENT.
+func configVarName(key string) bool {
+	if !envName.MatchString(key) {
+		return false
+	}
+	u := strings.ToUpper(key)
+	return strings.Contains(u, "CONFIG") || strings.Contains(u, "SETTINGS") ||
+		u == "ENV" || u == "ENVIRONMENT" || strings.HasSuffix(u, "_ENV") || strings.HasSuffix(u, "_ENVIRONMENT")
+}
+
+// inFromObject reports whether token i sits inside the arguments of a
+// from_object(...) call, a few brackets deep at most.
+func (f *pyfile) inFromObject(i int) bool {
+	for o, k := f.encl[i], 0; o > 0 && k < 8; o, k = f.encl[o], k+1 {
+		if f.isOp(o, "(") && f.isName(o-1, "from_object") {
+			return true
+		}
+	}
+	return false
+}
+
+// configLookup records the default of an environment lookup that picks
+// the config: os.getenv("FLASK_CONFIG", "default"),
+// os.environ.get("APP_SETTINGS", "config.DevelopmentConfig"),
+// os.getenv("FLASK_CONFIG") or "default". key is the variable's name.
+func (f *pyfile) configLookup(c call, key string) {
+	if len(f.selects) >= maxConfigFacts || !envName.MatchString(key) || !configVarName(key) && !f.inFromObject(c.name) {
+		return
+	}
+	var def string
+	if da, db, ok := f.getterDefault(c); ok {
+		def, _, _ = f.literal(da, db)
+	} else if c.close > 0 && f.isName(c.close+1, "or") && c.close+2 < len(f.toks) {
+		def, _, _ = f.literal(c.close+2, c.close+3)
+	}
+	if !selectorName.MatchString(def) {
+		return
+	}
+	f.selects = append(f.selects, configSelect{env: key, name: def, file: f.path, line: f.toks[c.start].line})
+}
+
+// fromObject records app.config.from_object("config.DevelopmentConfig")
+// and from_object(DevelopmentConfig): a class loaded whatever the
+// environment says, unless the call sits in a conditional block.
+func (f *pyfile) fromObject(s stmt, c call, args []arg) {
+	p := positional(args)
+	if len(p) != 1 || len(args) != 1 || len(f.selects) >= maxConfigFacts || conditional(s.fr) {
+		return
+	}
+	name, ok := f.dottedName(p[0].from, p[0].to)
+	if !ok {
+		v, _, lit := f.literal(p[0].from, p[0].to)
+		if !lit || !selectorName.MatchString(v) {
+			return
+		}
+		name = v
+	}
+	f.selects = append(f.selects, configSelect{name: name, file: f.path, line: f.toks[c.start].line})
+}
+
+// conditional reports whether a statement runs only on some paths of its
+// function or module: inside an if, a loop, a try, or under __main__.
+func conditional(fr *frame) bool {
+	for ; fr != nil; fr = fr.parent {
+		switch fr.kind {
+		case frClass, frDef:
+			return false
+		case frBlock, frMain:
+			return true
+		}
+	}
+	return false
+}
+
+// dottedName returns the last name of [a, b) when it is a name or a dotted
+// name (config.DevelopmentConfig).
+func (f *pyfile) dottedName(a, b int) (string, bool) {
+	a, b = f.stripParens(a, b)
+	if a >= b || (b-a)%2 == 0 {
+		return "", false
+	}
+	for i := a; i < b; i++ {
+		if (i-a)%2 == 0 && f.toks[i].kind != tkName || (i-a)%2 == 1 && !f.isOp(i, ".") {
+			return "", false
+		}
+	}
+	return f.text(b - 1), true
+}
+
+// configMaps records the `"key": ClassName` entries of the dict displays in
+// a statement (a class given by name or by a dotted path string).
+func (f *pyfile) configMaps(s stmt) {
+	for i := s.from; i < s.to && len(f.entries) < maxConfigFacts; i++ {
+		if !f.isOp(i, "{") {
+			continue
+		}
+		f.dictEntries(i, func(key string, _, va, vb int) {
+			if len(f.entries) >= maxConfigFacts {
+				return
+			}
+			class, ok := f.dottedName(va, vb)
+			if !ok {
+				v, _, lit := f.literal(va, vb)
+				if !lit || !selectorName.MatchString(v) {
+					return
+				}
+				class = v[strings.LastIndex(v, ".")+1:]
+			}
+			if class != "" && class[0] >= 'A' && class[0] <= 'Z' {
+				f.entries = append(f.entries, configEntry{key: key, class: class})
+			}
+		})
+	}
+}
+
+// defaultConfigs adds a DebugDefaultConfig finding for each config class
+// with DEBUG = True (a DebugConfig finding in a class body) that a
+// selection names by default, directly or through a map.
+func defaultConfigs(rs []result, selects []configSelect, entries []configEntry) []result {
+	if len(selects) == 0 {
+		return rs
+	}
+	chosen := map[string][]configSelect{} // class -> selections naming it
+	for _, sel := range selects {
+		classes := map[string]bool{sel.name[strings.LastIndex(sel.name, ".")+1:]: true}
+		for _, e := range entries {
+			if e.key == sel.name {
+				classes[e.class] = true
+			}
+		}
+		for c := range classes {
+			if len(chosen[c]) < 4 {
+				chosen[c] = append(chosen[c], sel)
+			}
+		}
+	}
+	out := rs
+	for _, r := range rs {
+		if r.Kind != DebugConfig || r.Scope == "" || r.Detail != "DEBUG = True in "+r.Scope {
+			continue
+		}
+		for _, sel := range chosen[r.Scope] {
+			n := r
+			n.Kind, n.Value = DebugDefaultConfig, sel.env
+			where := sel.file + ":" + strconv.Itoa(sel.line)
+			if sel.env == "" {
+				n.Detail = clip("DEBUG = True in " + r.Scope + ", the config " + where + " loads")
+			} else {
+				n.Detail = clip("DEBUG = True in " + r.Scope + ", the config " + where + " loads when " + sel.env + " is unset")
+			}
+			out = append(out, n)
+		}
+	}
+	return out
+}
