@@ -26,6 +26,17 @@ func runCSRF(v *View) Outcome {
 		return Failf("WTF_CSRF_ENABLED turns CSRF protection off").Sure().WithEv(ofVar("WTF_CSRF_ENABLED", "config var WTF_CSRF_ENABLED is false")).
 			Fix("heroku config:unset WTF_CSRF_ENABLED %s", v.AppFlag())
 	}
+	var off []pysrc.Finding
+	for _, f := range v.Source(pysrc.CSRFOff) {
+		if !isDevScope(f.Scope) { // a TestingConfig may turn it off
+			off = append(off, f)
+		}
+	}
+	if len(off) > 0 {
+		return Failf("the code turns CSRF protection off (%s = False)", off[0].Value).Sure().
+			WithEv(sourceEvidence(off)...).
+			Fix("remove %s = False outside the testing config", off[0].Value)
+	}
 	deps := v.Deps()
 	for _, lib := range []string{"flask-wtf", "flask-seasurf"} {
 		if deps.Has(lib) {

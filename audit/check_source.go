@@ -195,8 +195,15 @@ var debugInSource = Check{
 	Needs:       []Part{PartFiles},
 	Run: func(v *View) Outcome {
 		var hits []pysrc.Finding
+		at := map[string]bool{}
+		// a development class the app loads by default is not development
+		// only: it is reported whatever its name
+		for _, f := range v.Source(pysrc.DebugDefaultConfig) {
+			hits = append(hits, f)
+			at[fmt.Sprintf("%s:%d", f.File, f.Line)] = true
+		}
 		for _, f := range v.Source(pysrc.DebugRun, pysrc.DebugConfig) {
-			if isDevScope(f.Scope) {
+			if isDevScope(f.Scope) || at[fmt.Sprintf("%s:%d", f.File, f.Line)] {
 				continue
 			}
 			hits = append(hits, f)
@@ -205,6 +212,12 @@ var debugInSource = Check{
 			return Passf("no debug switches in the source")
 		}
 		msg := "debug mode switched on in code"
+		for _, h := range hits {
+			if h.Kind == pysrc.DebugDefaultConfig {
+				msg += fmt.Sprintf(" (%s, with DEBUG = True, is the config loaded by default)", h.Scope)
+				break
+			}
+		}
 		allMain := true
 		for _, h := range hits {
 			allMain = allMain && h.Scope == "__main__"

@@ -88,6 +88,14 @@ var configCases = []checkCase{
 	{check: "csrf-protection", name: "no forms, no library", status: Skip},
 	{check: "csrf-protection", name: "flask-wtf", changes: []change{file("requirements.txt", pinnedReqs+"Flask-WTF==1.2.1\n")}, status: Pass},
 	{check: "csrf-protection", name: "disabled", changes: []change{env("WTF_CSRF_ENABLED", "False"), file("requirements.txt", pinnedReqs+"Flask-WTF==1.2.1\n")}, status: Fail, fix: "config:unset WTF_CSRF_ENABLED"},
+	// the code's own config
+	{check: "csrf-protection", name: "turned off in the production config class", changes: []change{file("requirements.txt", pinnedReqs+"Flask-WTF==1.2.1\n"), file("config.py", "class ProductionConfig:\n    WTF_CSRF_ENABLED = False\n")}, status: Fail, ev: "config.py:2"},
+	{check: "csrf-protection", name: "turned off on app.config", changes: []change{file("requirements.txt", pinnedReqs+"Flask-WTF==1.2.1\n"), file("app.py", "app = Flask(__name__)\napp.config['WTF_CSRF_ENABLED'] = False\n")}, status: Fail, msg: "WTF_CSRF_ENABLED = False"},
+	{check: "csrf-protection", name: "off only in the testing config", changes: []change{file("requirements.txt", pinnedReqs+"Flask-WTF==1.2.1\n"), file("config.py", "class TestingConfig:\n    WTF_CSRF_ENABLED = False\n")}, status: Pass},
+	{check: "csrf-protection", name: "turned off in code, checkout without an app", changes: []change{file("requirements.txt", pinnedReqs+"Flask-WTF==1.2.1\n"), file("app.py", "app.config.update(WTF_CSRF_ENABLED=False)\n"), checkoutOnly}, status: Fail},
+	{check: "csrf-protection", name: "a source file the reader skipped", changes: []change{file("requirements.txt", pinnedReqs+"Flask-WTF==1.2.1\n"), func(s *Snapshot) {
+		s.Files.Skipped = append(s.Files.Skipped, SkippedFile{Path: "config.py", Reason: "larger than the 1 MiB per-file cap"})
+	}}, status: Error, msg: "config.py"},
 	{check: "csrf-protection", name: "forms without a library", changes: []change{file("requirements.txt", pinnedReqs), file("templates/login.html", "<form action=\"/login\" METHOD=\"POST\">")}, status: Warn, ev: "templates/login.html"},
 	{check: "csrf-protection", name: "seasurf", changes: []change{file("requirements.txt", "flask-seasurf\n"), file("templates/login.html", "<form method=post>")}, status: Pass},
 

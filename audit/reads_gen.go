@@ -7,7 +7,7 @@ var generatedInputs = map[string][]string{
 	"access-logs":         {"web command", "gunicorn settings", "config vars GUNICORN_CMD_ARGS", "buildpacks"},
 	"cors-origins":        {"config vars CORS_ORIGINS, CORS_ALLOW_ORIGINS, CORS_ORIGIN_WHITELIST", "Python sources and templates"},
 	"crashed-dynos":       {"dynos"},
-	"csrf-protection":     {"config vars WTF_CSRF_ENABLED", "dependency files", "the list of files", "files"},
+	"csrf-protection":     {"config vars WTF_CSRF_ENABLED", "Python sources and templates", "dependency files", "the list of files", "files"},
 	"database-url-scheme": {"config vars DATABASE_URL", "dependency files", "Python sources and templates"},
 	"debug-in-source":     {"Python sources and templates"},
 	"debug-mode":          {"config vars DEBUG, FLASK_DEBUG, FLASK_ENV", "web command", "Python sources and templates", "gunicorn settings"},

@@ -117,10 +117,22 @@ func analyzeChain(command string, depth int) (Chain, error) {
 		return Chain{}, err
 	}
 	c := Chain{Invocations: w.out, Main: -1, end: Invocation{Env: sc.env, Dir: sc.dir}}
+	// A named server (gunicorn, flask run, …) beats `python FILE.py`, which
+	// only may be one: in `gunicorn app:app & python worker.py` gunicorn
+	// serves the port.
+	guess := -1
 	for i, inv := range c.Invocations {
-		if s := Classify(inv.Argv); s.Production || s.Dev {
+		s := Classify(inv.Argv)
+		switch {
+		case !s.Production && !s.Dev:
+		case strings.HasPrefix(s.Name, "python ") && !strings.HasPrefix(s.Name, "python -m "):
+			guess = i
+		default:
 			c.Main = i
 		}
+	}
+	if c.Main < 0 {
+		c.Main = guess
 	}
 	if c.Main < 0 && len(c.Invocations) > 0 {
 		c.Main = len(c.Invocations) - 1

@@ -449,6 +449,10 @@ func TestAnalyzePicksTheServer(t *testing.T) {
 		{"gunicorn app:app & sleep infinity", "gunicorn app:app", 0, ""},
 		{"sh -c 'uvicorn app:app --reload || true'", "uvicorn app:app --reload", 0, "sh -c"},
 		{"python manage.py migrate && gunicorn app:app", "gunicorn app:app", 1, ""},
+		// a named server beats a script that only may be one
+		{"gunicorn app:app & python worker.py", "gunicorn app:app", 0, ""},
+		{"python manage.py migrate && python app.py", "python app.py", 1, ""},
+		{"python app.py; true", "python app.py", 0, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.command, func(t *testing.T) {

@@ -51,6 +51,10 @@ const (
 	// True; Detail names where it is selected; Value is the environment
 	// variable that picks another config ("" when none does).
 	DebugDefaultConfig Kind = "debug-default-config"
+	// CSRFOff: WTF_CSRF_ENABLED = False (or CSRF_ENABLED, Flask-WTF's old
+	// name) as an assignment, app.config[...] = False, or given to
+	// config.update / from_mapping. Scope says which config class.
+	CSRFOff Kind = "csrf-off"
 	// TemplateString: render_template_string with a first argument that is
 	// not a plain string literal (nor a module constant bound to one).
 	TemplateString Kind = "template-string"

@@ -355,6 +355,8 @@ func (f *pyfile) assignRules(s stmt) {
 			f.add(DebugRun, s, tr[0], lhs+" = True", "")
 		case t.kind == tgSub && t.name == "DEBUG" && f.baseIs(t, "config") && f.isTrue(va, vb):
 			f.add(DebugConfig, s, tr[0], lhs+" = True", "")
+		case csrfSwitch[t.name] && (t.kind == tgName || t.kind == tgSub && f.baseIs(t, "config")) && f.isFalse(va, vb):
+			f.add(CSRFOff, s, tr[0], lhs+" = False", t.name)
 		case t.kind == tgSub && t.name == "PGSSLMODE" && f.baseIs(t, "environ"):
 			if mode, ok := f.mode(va, vb); ok {
 				f.add(SSLMode, s, tr[0], lhs+` = "`+mode+`"`, mode)
@@ -364,6 +366,9 @@ func (f *pyfile) assignRules(s stmt) {
 		}
 	}
 }
+
+// csrfSwitch names the settings that turn Flask-WTF's CSRF protection off.
+var csrfSwitch = map[string]bool{"WTF_CSRF_ENABLED": true, "CSRF_ENABLED": true}
 
 // debugConfig reports `DEBUG = True` when it configures an app: in a class
 // body (a config class), or at module level of a config module.
@@ -821,6 +826,9 @@ func (f *pyfile) templateString(s stmt, c call, args []arg) {
 // and the same given to from_mapping.
 func (f *pyfile) configDebug(s stmt, c call, args []arg) {
 	for _, a := range args {
+		if csrfSwitch[a.kw] && f.isFalse(a.from, a.to) {
+			f.add(CSRFOff, s, a.kwTok, c.chain+"("+a.kw+"=False)", a.kw)
+		}
 		if a.kw == "DEBUG" && f.isTrue(a.from, a.to) {
 			f.add(DebugConfig, s, a.kwTok, c.chain+"(DEBUG=True)", "")
 		}
@@ -841,6 +849,9 @@ func (f *pyfile) configDebug(s stmt, c call, args []arg) {
 		f.dictEntries(a.from, func(key string, kt, va, vb int) {
 			if key == "DEBUG" && f.isTrue(va, vb) {
 				f.add(DebugConfig, s, kt, c.chain+`({"DEBUG": True})`, "")
+			}
+			if csrfSwitch[key] && f.isFalse(va, vb) {
+				f.add(CSRFOff, s, kt, c.chain+`({"`+key+`": False})`, key)
 			}
 		})
 	}

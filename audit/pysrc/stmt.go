@@ -245,6 +245,12 @@ func (f *pyfile) isTrue(a, b int) bool {
 	return b-a == 1 && (f.isName(a, "True") || f.is(a, tkNumber, "1"))
 }
 
+// isFalse reports whether a[a:b] is the literal False or 0.
+func (f *pyfile) isFalse(a, b int) bool {
+	a, b = f.stripParens(a, b)
+	return b-a == 1 && (f.isName(a, "False") || f.is(a, tkNumber, "0"))
+}
+
 // stringOnly reports whether a statement is a bare string expression: a
 // docstring or a no-op string, never code.
 func (f *pyfile) stringOnly(s stmt) bool {
