@@ -712,3 +712,16 @@ func TestPinBuildpackParts(t *testing.T) {
 		})
 	}
 }
+
+// TestPinMaskWords pins that a NAME=value word keeps its name and loses
+// only its value, and that a bare =value is left alone.
+func TestPinMaskWords(t *testing.T) {
+	c := &comparer{key: []byte("k")}
+	got := c.maskWords("gunicorn app:app --db-password=hunter2")
+	if !strings.HasPrefix(got, "gunicorn app:app --db-password=") || strings.Contains(got, "hunter2") {
+		t.Errorf("maskWords = %q, want the name kept and the value masked", got)
+	}
+	if got := c.maskWords("run =abc"); got != "run =abc" {
+		t.Errorf("maskWords(run =abc) = %q, want it unchanged", got)
+	}
+}
