@@ -17,6 +17,8 @@ type pinCase struct {
 	status  Status
 	msg     string // substring of the message
 	ev      string // substring of some evidence line
+	notMsg  string // not a substring of the message
+	notEv   string // not a substring of any evidence line
 }
 
 // runPins runs one check over base() with each case's changes.
@@ -42,6 +44,12 @@ func runPins(t *testing.T, check string, cases []pinCase) {
 			}
 			if !strings.Contains(ev, tc.ev) {
 				t.Errorf("evidence %q does not contain %q", ev, tc.ev)
+			}
+			if tc.notMsg != "" && strings.Contains(f.Message, tc.notMsg) {
+				t.Errorf("message %q contains %q", f.Message, tc.notMsg)
+			}
+			if tc.notEv != "" && strings.Contains(ev, tc.notEv) {
+				t.Errorf("evidence %q contains %q", ev, tc.notEv)
 			}
 		})
 	}
@@ -560,12 +568,12 @@ func TestPinPythonTable(t *testing.T) {
 		minor := fmt.Sprintf("3.%d", m.Minor)
 		if m.Deprecated == "" {
 			cases = append(cases,
-				pinCase{name: minor, changes: []change{pin(minor)}, status: Pass, msg: "Python " + minor + " is supported"},
+				pinCase{name: minor, changes: []change{pin(minor)}, status: Pass, msg: "Python " + minor + " is supported and pinned in .python-version"},
 				pinCase{name: latest, changes: []change{pin(latest)}, status: Pass},
 				pinCase{name: newer, changes: []change{pin(newer)}, status: Pass},
 				pinCase{name: older, changes: []change{pin(older)}, status: Warn, msg: "patch " + older + " is older than " + latest},
 				pinCase{name: minor + ".0", changes: []change{pin(minor + ".0")}, status: Warn, msg: "older than " + latest},
-				pinCase{name: "Pipfile.lock " + latest, changes: []change{nofile(".python-version"), file("Pipfile.lock", `{"_meta": {"requires": {"python_full_version": "`+latest+`"}}}`)}, status: Pass, msg: "pinned in Pipfile.lock"},
+				pinCase{name: "Pipfile.lock " + latest, changes: []change{nofile(".python-version"), file("Pipfile.lock", `{"_meta": {"requires": {"python_full_version": "`+latest+`"}}}`)}, status: Pass, msg: "Python " + latest + " (supported) pinned in Pipfile.lock"},
 				pinCase{name: "Pipfile.lock " + older, changes: []change{nofile(".python-version"), file("Pipfile.lock", `{"_meta": {"requires": {"python_full_version": "`+older+`"}}}`)}, status: Warn, msg: "older than"},
 				pinCase{name: "runtime.txt " + latest, changes: []change{file("runtime.txt", "python-"+latest+"\n")}, status: Warn, msg: "runtime.txt is deprecated"},
 			)
@@ -593,4 +601,127 @@ func TestPinPythonTable(t *testing.T) {
 		pinCase{name: "3.99.1", changes: []change{pin("3.99.1")}, status: Warn, msg: "newer than"},
 	)
 	runPins(t, "python-runtime", cases)
+}
+
+// TestPinMessages pins the wording that rests on a condition: the
+// wrappers a server runs under, the name of an unknown program, the
+// evidence of gunicorn's settings that are not defaults.
+func TestPinMessages(t *testing.T) {
+	runPins(t, "web-server", []pinCase{
+		{name: "no wrapper", status: Pass, msg: "web runs gunicorn", notMsg: "via"},
+		{name: "one wrapper", changes: []change{web("ddtrace-run gunicorn app:app")}, status: Pass, msg: "web runs gunicorn (via ddtrace-run)"},
+		{name: "unknown program", changes: []change{web("bin/run.sh")}, status: Warn, msg: "could not tell whether run.sh is a production server", notMsg: "the command"},
+	})
+	runPins(t, "gunicorn-workers", []pinCase{
+		{name: "default threads and class are not evidence", changes: []change{web("gunicorn -w 2 app:app")}, status: Pass,
+			msg: "2 workers on standard-1x (512 MB), from command line", ev: "workers: 2 (from command line)", notEv: "threads:"},
+		{name: "default class is not evidence", changes: []change{web("gunicorn -w 2 app:app")}, status: Pass, notEv: "worker class:"},
+		{name: "threads from the command line", changes: []change{web("gunicorn -w 2 --threads 4 app:app")}, status: Pass,
+			msg: "2 workers × 4 threads on standard-1x", ev: "threads: 4 (from command line)"},
+		{name: "worker class from the command line", changes: []change{web("gunicorn -w 2 -k gevent app:app")}, status: Pass, ev: "worker class: gevent (from command line)"},
+		{name: "dyno size is evidence", status: Pass, ev: "web dyno size: standard-1x"},
+		{name: "no dyno size without a formation", changes: []change{func(s *Snapshot) { s.Formation = nil }}, status: Warn, notEv: "web dyno size"},
+	})
+	// a setting from a config file is placed at its line
+	c, _ := Lookup("gunicorn-timeout")
+	s := base()
+	web("gunicorn -c gunicorn.conf.py app:app")(s)
+	file("gunicorn.conf.py", "bind = '0.0.0.0'\ntimeout = 45\n")(s)
+	f := Audit(s, []Check{c}).Findings[0]
+	if len(f.Evidence) == 0 || f.Evidence[0].File != "gunicorn.conf.py" || f.Evidence[0].Line != 2 {
+		t.Errorf("timeout evidence = %+v, want gunicorn.conf.py line 2", f.Evidence)
+	}
+	s = base()
+	web("gunicorn --timeout 45 app:app")(s)
+	f = Audit(s, []Check{c}).Findings[0]
+	if len(f.Evidence) == 0 || f.Evidence[0].File != "" || f.Evidence[0].Process != "web" {
+		t.Errorf("timeout evidence = %+v, want the web process", f.Evidence)
+	}
+}
+
+// TestPinPostgresAddons pins which add-on makes a URL Heroku Postgres.
+func TestPinPostgresAddons(t *testing.T) {
+	const ext = "postgresql://u:p@db.example.com:5432/x"
+	other := Addon{Name: "crunchy-1", Service: "crunchydata-postgres", ConfigVars: []string{"DATABASE_URL"}}
+	runPins(t, "postgres-ssl", []pinCase{
+		{name: "another service's add-on", changes: []change{env("DATABASE_URL", ext), addons(other)}, status: Fail, msg: "not Heroku Postgres"},
+		{name: "heroku-postgresql add-on", changes: []change{env("DATABASE_URL", ext), addons(herokuPG)}, status: Warn},
+		{name: "heroku-postgresql attaches another var", changes: []change{env("DATABASE_URL", ext), addons(Addon{Service: "heroku-postgresql", ConfigVars: []string{"OTHER_URL"}})}, status: Fail},
+	})
+}
+
+// TestPinSecretNameSegments pins the name segments that mark a credential
+// when nothing else in the name does.
+func TestPinSecretNameSegments(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		want bool
+	}{
+		{"APP_SALT_VALUE", true},
+		{"APP.PEPPER.V2", true},
+		{"app-creds-file", true},
+		{"X_PWD_HASH", true},
+		{"SALTY_VALUE", false},
+		{"APP_PASSPORT_ID", false},
+		{"APP_DSNX", false},
+	} {
+		if got := secretByName(tt.name); got != tt.want {
+			t.Errorf("secretByName(%q) = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestPinTokenChars pins the characters a token is made of: ASCII letters,
+// digits and +/=_.~-, boundaries included.
+func TestPinTokenChars(t *testing.T) {
+	for _, r := range "azAZ09+/=_.~-mM5" {
+		if notTokenChar(r) {
+			t.Errorf("notTokenChar(%q) = true, want false", r)
+		}
+	}
+	for _, r := range "`{@[:/\x7f\x80éЖ !\"#$%&'()*,;<>?\\]^|}" {
+		if r == '/' {
+			continue
+		}
+		if !notTokenChar(r) {
+			t.Errorf("notTokenChar(%q) = false, want true", r)
+		}
+	}
+}
+
+// TestPinBuildpackParts pins what the Python buildpack's presence is read
+// from: the buildpacks when they were read, else the files.
+func TestPinBuildpackParts(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		edit func(*Snapshot)
+		want Part
+	}{
+		{"buildpacks read", func(*Snapshot) {}, PartBuildpacks},
+		{"no buildpacks set", func(s *Snapshot) { s.Buildpacks = nil }, PartFiles},
+		{"buildpacks not read", func(s *Snapshot) { s.Buildpacks = nil; s.SetGap(PartBuildpacks, "403", true) }, PartFiles},
+		{"buildpacks read but marked a gap", func(s *Snapshot) { s.SetGap(PartBuildpacks, "partial", true) }, PartFiles},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := base()
+			tt.edit(s)
+			got := s.pythonBuildpackParts()
+			if len(got) != 1 || got[0] != tt.want {
+				t.Errorf("pythonBuildpackParts() = %v, want [%v]", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestPinMaskWords pins that a NAME=value word keeps its name and loses
+// only its value, and that a bare =value is left alone.
+func TestPinMaskWords(t *testing.T) {
+	c := &comparer{key: []byte("k")}
+	got := c.maskWords("gunicorn app:app --db-password=hunter2")
+	if !strings.HasPrefix(got, "gunicorn app:app --db-password=") || strings.Contains(got, "hunter2") {
+		t.Errorf("maskWords = %q, want the name kept and the value masked", got)
+	}
+	if got := c.maskWords("run =abc"); got != "run =abc" {
+		t.Errorf("maskWords(run =abc) = %q, want it unchanged", got)
+	}
 }
