@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -240,4 +241,28 @@ func containsPrefix(list []string, prefix string) bool {
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	return lines[len(lines)-1]
+}
+
+// TestGateLinesAreBounded: a fleet with hundreds of reasons prints ten
+// lines, the last saying how many more the report holds.
+func TestGateLinesAreBounded(t *testing.T) {
+	for _, n := range []int{1, maxGateLines, maxGateLines + 1, 500} {
+		var reasons []string
+		for i := range n {
+			reasons = append(reasons, fmt.Sprintf("debug-mode failed (critical) on app-%d", i))
+		}
+		var b strings.Builder
+		printGate(system{Stderr: &b}, reasons)
+		lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+		want := min(n, maxGateLines)
+		if len(lines) != want {
+			t.Errorf("%d reasons: %d lines, want %d", n, len(lines), want)
+		}
+		if n > maxGateLines && !strings.HasSuffix(lines[len(lines)-1], fmt.Sprintf("and %d more (the report lists every finding)", n-maxGateLines+1)) {
+			t.Errorf("%d reasons: last line %q", n, lines[len(lines)-1])
+		}
+		if n <= maxGateLines && strings.Contains(b.String(), "more") {
+			t.Errorf("%d reasons: %q", n, b.String())
+		}
+	}
 }
