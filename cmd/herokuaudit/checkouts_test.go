@@ -61,3 +61,17 @@ func TestCheckoutThatCannotBeAudited(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckoutGitCannotList: when git cannot list a checkout that has a
+// .git, the run says every file was read, on stderr and in the report.
+func TestCheckoutGitCannotList(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "Procfile"), []byte("web: gunicorn app:app\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "requirements.txt"), []byte("flask==3.1.0\ngunicorn==23.0.0\n"), 0o644)
+	os.Mkdir(filepath.Join(dir, ".git"), 0o755) // a .git git finds no repository in
+	_, out, errOut := runCLI(t, nil, "--dir", dir)
+	const want = "git could not list the checkout"
+	if !strings.Contains(errOut, want) || !strings.Contains(out, "notice: "+want) {
+		t.Errorf("no notice\nstdout:\n%s\nstderr:\n%s", out, errOut)
+	}
+}
