@@ -721,6 +721,13 @@ func TestPinMaskWords(t *testing.T) {
 	if !strings.HasPrefix(got, "gunicorn app:app --db-password=") || strings.Contains(got, "hunter2") {
 		t.Errorf("maskWords = %q, want the name kept and the value masked", got)
 	}
+	// the word after --flag=value is its own: not masked for the flag's sake
+	if got := c.maskWords("gunicorn --db-password=hunter2 app:app"); !strings.HasSuffix(got, " app:app") || strings.Contains(got, "hunter2") {
+		t.Errorf("maskWords = %q, want app:app kept and the value masked", got)
+	}
+	if got := c.maskWords("gunicorn --db-password hunter2 app:app"); !strings.HasSuffix(got, " app:app") || strings.Contains(got, "hunter2") {
+		t.Errorf("maskWords = %q, want the separate value masked and app:app kept", got)
+	}
 	if got := c.maskWords("run =abc"); got != "run =abc" {
 		t.Errorf("maskWords(run =abc) = %q, want it unchanged", got)
 	}

@@ -169,7 +169,9 @@ func charClasses(v string) int {
 func (c *comparer) maskWords(s string) string {
 	words := strings.Fields(s)
 	for i, w := range words {
-		if i > 0 && strings.HasPrefix(words[i-1], "-") && secretByName(strings.TrimLeft(words[i-1], "-")) {
+		// `--password VALUE`; a `--password=x` before it carries its own value
+		if prev := words[max(i-1, 0)]; i > 0 && strings.HasPrefix(prev, "-") && !strings.Contains(prev, "=") &&
+			secretByName(strings.TrimLeft(prev, "-")) {
 			words[i] = c.fingerprint(w)
 			continue
 		}
