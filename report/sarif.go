@@ -235,7 +235,14 @@ func findingLocation(app string, f audit.Finding) (uri string, line int) {
 // fileURI writes a slug-relative path as a relative URI reference, which
 // code scanning resolves against the repository root.
 func fileURI(file string) string {
-	file = strings.TrimPrefix(file, "./")
+	// Files are relative to the app root. A leading "/" or "//" would make
+	// the reference absolute, or a network path with a host, so it goes.
+	for strings.HasPrefix(file, "./") || strings.HasPrefix(file, "/") {
+		file = strings.TrimPrefix(strings.TrimPrefix(file, "./"), "/")
+	}
+	if file == "" {
+		file = "."
+	}
 	return (&url.URL{Path: file}).String()
 }
 

@@ -443,11 +443,17 @@ func FuzzEvidenceLocation(f *testing.F) {
 	f.Add("app.py", 12, "DATABASE_URL", "web")
 	f.Add("", 0, "", "")
 	f.Add("a b/c%.py", -1, "\xff", "w/eb")
+	f.Add("//!:1", 1, "", "") // once an authority, then a bad escape
+	f.Add("/./x.py", 2, "", "")
 	f.Fuzz(func(t *testing.T, file string, line int, name, proc string) {
 		ev := []audit.Evidence{{Text: "t", File: file, Line: line, ConfigVar: name, Process: proc}}
 		uri, _ := findingLocation("app", audit.Finding{Check: "chk", Evidence: ev})
-		if _, err := url.Parse(uri); err != nil || uri == "" {
+		u, err := url.Parse(uri)
+		if err != nil || uri == "" {
 			t.Fatalf("uri %q does not parse: %v", uri, err)
+		}
+		if file != "" && (u.Scheme != "" || u.Host != "") {
+			t.Fatalf("file %q located at %q: not a path relative to the app root", file, uri)
 		}
 	})
 }
