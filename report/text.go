@@ -117,6 +117,10 @@ func clean(s string, keepNewlines bool) string {
 	return b.String()
 }
 
+// OneLine is s made safe for one line of a terminal, as clean does: for
+// the CLI's stderr lines.
+func OneLine(s string) string { return clean(s, false) }
+
 func needsCleaning(s string, keepNewlines bool) bool {
 	if !utf8.ValidString(s) {
 		return true

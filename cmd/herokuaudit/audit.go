@@ -47,6 +47,12 @@ func runAudit(ctx context.Context, opts Options, sys system, code *int) error {
 	if err != nil {
 		return err
 	}
+	if opts.Output != "" {
+		// before the audit, not after a fleet's worth of it
+		if err := checkOutput(opts.Output); err != nil {
+			return troublef("--output %s: %v", opts.Output, err)
+		}
+	}
 	if opts.FailOnNew && opts.Baseline == "" {
 		return troublef("--fail-on-new needs --baseline FILE: without one every finding is new")
 	}
@@ -117,7 +123,7 @@ func runAudit(ctx context.Context, opts Options, sys system, code *int) error {
 		return err
 	}
 	for _, n := range rep.Notices {
-		fmt.Fprintf(sys.Stderr, "herokuaudit: %s\n", n)
+		say(sys, n)
 	}
 	printGate(sys, run.Verdict.All())
 	if ctx.Err() != nil {
@@ -140,10 +146,10 @@ const maxGateLines = 10
 func printGate(sys system, reasons []string) {
 	for i, r := range reasons {
 		if i == maxGateLines-1 && len(reasons) > maxGateLines {
-			fmt.Fprintf(sys.Stderr, "herokuaudit: gate: and %d more (the report lists every finding)\n", len(reasons)-i)
+			say(sys, fmt.Sprintf("gate: and %d more (the report lists every finding)", len(reasons)-i))
 			return
 		}
-		fmt.Fprintf(sys.Stderr, "herokuaudit: gate: %s\n", r)
+		say(sys, "gate: "+r)
 	}
 }
 
@@ -153,12 +159,17 @@ func loadSuppressions(path string) ([]audit.Suppression, error) {
 	if !explicit {
 		path = defaultConfigFile
 	}
-	data, err := os.ReadFile(path)
+	// the default file is found in the working directory, which may be a
+	// checkout someone else wrote: no symlink is followed there
+	data, err := readInput(path, maxConfigFile, !explicit)
 	if err != nil {
 		if !explicit && errors.Is(err, fs.ErrNotExist) {
 			return nil, nil
 		}
-		return nil, troublef("--config %s: cannot read it", path)
+		if !explicit {
+			return nil, troublef("%s: cannot read it: %s", path, reason(err))
+		}
+		return nil, troublef("--config %s: cannot read it: %s", path, reason(err))
 	}
 	rules, err := audit.ParseSuppressions(data)
 	if err != nil {
@@ -169,12 +180,12 @@ func loadSuppressions(path string) ([]audit.Suppression, error) {
 
 // loadBaseline reads a previous `--format json` report.
 func loadBaseline(path string) ([]audit.Result, error) {
-	data, err := os.ReadFile(path)
+	data, err := readInput(path, maxBaselineFile, false)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil // the first night: every finding is new
 	}
 	if err != nil {
-		return nil, troublef("--baseline %s: cannot read it", path)
+		return nil, troublef("--baseline %s: cannot read it: %s", path, reason(err))
 	}
 	var doc struct {
 		SchemaVersion int            `json:"schema_version"`
@@ -203,6 +214,9 @@ func writeReport(opts Options, sys system, rep report.Report) error {
 		return nil
 	}
 	rep.Color = false
+	if err := checkOutput(opts.Output); err != nil {
+		return troublef("--output %s: %v", opts.Output, err)
+	}
 	dir := filepath.Dir(opts.Output)
 	tmp, err := os.CreateTemp(dir, ".herokuaudit-*.tmp")
 	if err != nil {
@@ -332,7 +346,7 @@ func selectFleet(ctx context.Context, c *heroku.Client, opts *Options, sys syste
 		return nil, troublef("%v", err)
 	}
 	for _, w := range f.Warnings() {
-		fmt.Fprintf(sys.Stderr, "herokuaudit: %s\n", w)
+		say(sys, w)
 	}
 	refs := heroku.MatchApps(f.Apps(), opts.Apps)
 	if len(refs) == 0 {

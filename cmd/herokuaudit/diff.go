@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -141,7 +140,7 @@ func runDiff(ctx context.Context, opts diffOptions, sys system) error {
 		}
 	}
 	for _, f := range run.Trouble {
-		fmt.Fprintf(sys.Stderr, "herokuaudit: %s\n", f)
+		say(sys, f)
 	}
 	if ctx.Err() != nil {
 		return troublef("interrupted")

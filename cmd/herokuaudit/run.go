@@ -81,6 +81,13 @@ type exitError struct {
 
 func (e *exitError) Error() string { return e.msg }
 
+// say writes one line to stderr. What it carries may come from input (an
+// API message, a suppression's reason, a file name): control characters are
+// shown escaped, never sent to the terminal.
+func say(sys system, msg string) {
+	fmt.Fprintf(sys.Stderr, "herokuaudit: %s\n", report.OneLine(msg))
+}
+
 func troublef(format string, a ...any) error {
 	return &exitError{code: exitTrouble, msg: fmt.Sprintf(format, a...)}
 }
@@ -175,12 +182,12 @@ func run(ctx context.Context, args []string, sys system) int {
 		var ee *exitError
 		if errors.As(err, &ee) {
 			if ee.msg != "" {
-				fmt.Fprintf(sys.Stderr, "herokuaudit: %s\n", ee.msg)
+				say(sys, ee.msg)
 			}
 			return ee.code
 		}
 		// urfave/cli's own usage errors (unknown flag, bad value)
-		fmt.Fprintf(sys.Stderr, "herokuaudit: %v\n", err)
+		say(sys, err.Error())
 		return exitTrouble
 	}
 	return code
