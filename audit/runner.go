@@ -124,13 +124,25 @@ func holeLines(prefix string, holes []hole) []string {
 func fill(f Finding, o Outcome) Finding {
 	f.Status, f.Message, f.Remediation = o.Status, o.Message, o.Remediation
 	if o.Evidence != nil {
-		f.Evidence = o.Evidence
+		f.Evidence = capEvidence(o.Evidence)
 	}
 	if f.Status == "" {
 		f.Status = Error
 		f.Message = "check returned no verdict"
 	}
 	return f
+}
+
+// MaxEvidence bounds a finding's evidence lines: a slug with 50,000
+// templates must not make a report of 50,000 lines per check.
+const MaxEvidence = 50
+
+func capEvidence(ev []Evidence) []Evidence {
+	if len(ev) <= MaxEvidence {
+		return ev
+	}
+	out := append([]Evidence{}, ev[:MaxEvidence-1]...)
+	return append(out, Evidence{Text: fmt.Sprintf("… and %d more", len(ev)-MaxEvidence+1)})
 }
 
 // gapOutcome turns the first missing part a check needs into its verdict: an

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -76,6 +77,26 @@ func TestCatalogChecklist(t *testing.T) {
 		}
 		if !ok {
 			t.Errorf("%s: checklist item %q names no checklist section", c.ID, c.Checklist)
+		}
+	}
+}
+
+// TestEvidenceIsCapped: however many places a check names, a finding
+// carries at most MaxEvidence lines, the last saying how many more.
+func TestEvidenceIsCapped(t *testing.T) {
+	for _, n := range []int{0, 1, MaxEvidence, MaxEvidence + 1, 10000} {
+		ev := make([]Evidence, n)
+		for i := range ev {
+			ev[i] = Evidence{Text: fmt.Sprintf("templates/t%d.html", i), File: fmt.Sprintf("templates/t%d.html", i)}
+		}
+		c := Check{ID: "many", Severity: Low, Run: func(*View) Outcome { return Warnf("forms").WithEv(ev...).Sure() }}
+		f := Audit(base(), []Check{c}).Findings[0]
+		want := min(n, MaxEvidence)
+		if len(f.Evidence) != want {
+			t.Errorf("%d places: %d evidence lines, want %d", n, len(f.Evidence), want)
+		}
+		if n > MaxEvidence && f.Evidence[want-1].Text != fmt.Sprintf("… and %d more", n-MaxEvidence+1) {
+			t.Errorf("%d places: last line %q", n, f.Evidence[want-1].Text)
 		}
 	}
 }
