@@ -131,7 +131,10 @@ var dynoTier = Check{
 		}
 		ev := fmt.Sprintf("web: %d × %s", p.Quantity, p.Size)
 		d, known := lookupDynoSize(p.Size)
-		if known && d.Sleeps {
+		if !known {
+			return Skipf("web runs on %q, a dyno size herokuaudit does not know (facts as of %s): whether it sleeps is not known", p.Size, FactsAsOf).With(ev)
+		}
+		if d.Sleeps {
 			fix := fmt.Sprintf("heroku ps:type web=standard-1x %s", v.AppFlag())
 			if v.App().Stage == "production" {
 				return Failf("the production app's web runs on %s dynos, which sleep", d.Name).With(ev).Fix("%s", fix)

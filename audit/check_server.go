@@ -166,7 +166,7 @@ func fixedByCommand(workers, threads, class gunicornValue) bool {
 }
 
 func webConcurrencyFix(v *View, d dynoSize) string {
-	return "heroku config:set WEB_CONCURRENCY=" + strconv.Itoa(d.Concurrency) + " " + v.AppFlag()
+	return "heroku config:set WEB_CONCURRENCY=" + strconv.Itoa(d.Concurrency()) + " " + v.AppFlag()
 }
 
 // sourceName tells where gunicorn's worker count came from, naming the

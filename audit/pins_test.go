@@ -405,43 +405,49 @@ func TestPinGunicornWorkers(t *testing.T) {
 // TestPinWebConcurrencyTable pins the WEB_CONCURRENCY the Python buildpack
 // sets for each dyno size, and what the auditor knows of each size.
 func TestPinWebConcurrencyTable(t *testing.T) {
-	want := []dynoSize{
-		{"eco", 512, true, 2},
-		{"basic", 512, false, 2},
-		{"standard-1x", 512, false, 2},
-		{"standard-2x", 1024, false, 4},
-		{"private-s", 1024, false, 4},
-		{"shield-s", 1024, false, 4},
-		{"performance-m", 2560, false, 5},
-		{"private-m", 2560, false, 5},
-		{"shield-m", 2560, false, 5},
-		{"performance-l", 14336, false, 17},
-		{"private-l", 14336, false, 17},
-		{"shield-l", 14336, false, 17},
-		{"performance-l-ram", 30720, false, 9},
-		{"performance-xl", 63488, false, 17},
-		{"performance-2xl", 129024, false, 33},
+	// size, memory, sleeps, and the WEB_CONCURRENCY the buildpack sets:
+	// HEROKU_FACTS.md (the buildpack's published values for Cedar sizes;
+	// Private/Shield as their Performance counterparts; legacy by memory)
+	want := []struct {
+		name   string
+		ram    int
+		sleeps bool
+		wc     int
+	}{
+		{"eco", 512, true, 2}, {"basic", 512, false, 2}, {"standard-1x", 512, false, 2}, {"standard-2x", 1024, false, 4},
+		{"performance-m", 2560, false, 5}, {"performance-l", 14336, false, 17}, {"performance-l-ram", 30720, false, 9},
+		{"performance-xl", 63488, false, 17}, {"performance-2xl", 129024, false, 33},
+		{"private-s", 1024, false, 4}, {"private-m", 2560, false, 5}, {"private-l", 14336, false, 17},
+		{"private-l-ram", 30720, false, 9}, {"private-xl", 63488, false, 17}, {"private-2xl", 129024, false, 33},
+		{"shield-s", 1024, false, 4}, {"shield-m", 2560, false, 5}, {"shield-l", 14336, false, 17},
+		{"shield-l-ram", 30720, false, 9}, {"shield-xl", 63488, false, 17}, {"shield-2xl", 129024, false, 33},
+		{"free", 512, true, 2}, {"hobby", 512, false, 2}, {"1x", 512, false, 2}, {"2x", 1024, false, 4}, {"px", 6144, false, 17},
+		// Fir, read from the name: min(cores*2+1, RAM/256)
+		{"dyno-1c-0.5gb", 512, false, 2}, {"dyno-2c-1gb", 1024, false, 4}, {"dyno-2c-4gb", 4096, false, 5},
+		{"dyno-4c-16gb", 16384, false, 9}, {"dyno-16c-128gb", 131072, false, 33},
 	}
-	if len(dynoSizes) != len(want) {
-		t.Errorf("dynoSizes has %d sizes, want %d", len(dynoSizes), len(want))
+	if len(dynoSizes) != len(want)-5 {
+		t.Errorf("dynoSizes has %d sizes, want %d", len(dynoSizes), len(want)-5)
 	}
 	var cases []pinCase
 	for _, d := range want {
-		for _, name := range []string{d.Name, strings.ToUpper(d.Name), " " + d.Name + " "} {
+		for _, name := range []string{d.name, strings.ToUpper(d.name), " " + d.name + " "} {
 			got, ok := lookupDynoSize(name)
-			if !ok || got != d {
-				t.Errorf("lookupDynoSize(%q) = %+v, %v; want %+v", name, got, ok, d)
+			if !ok || got.Name != d.name || got.RAMMB != d.ram || got.Sleeps != d.sleeps || got.Concurrency() != d.wc {
+				t.Errorf("lookupDynoSize(%q) = %+v (WEB_CONCURRENCY %d), %v; want %+v", name, got, got.Concurrency(), ok, d)
 			}
 		}
 		// the buildpack's min(cores*2+1, RAM/256) never exceeds the memory budget
-		if d.Concurrency > d.RAMMB/mbPerWorker || d.Concurrency < 1 {
-			t.Errorf("%s: WEB_CONCURRENCY %d outside 1..RAM/256 = %d", d.Name, d.Concurrency, d.RAMMB/mbPerWorker)
+		if d.wc > d.ram/mbPerWorker || d.wc < 1 {
+			t.Errorf("%s: WEB_CONCURRENCY %d outside 1..RAM/256 = %d", d.name, d.wc, d.ram/mbPerWorker)
 		}
-		cases = append(cases, pinCase{name: d.Name, changes: []change{size(d.Name)}, status: Pass,
-			msg: fmt.Sprintf("%d workers on %s (%d MB), from WEB_CONCURRENCY set by the Python buildpack", d.Concurrency, d.Name, d.RAMMB)})
+		cases = append(cases, pinCase{name: d.name, changes: []change{size(d.name)}, status: Pass,
+			msg: fmt.Sprintf("%d workers on %s (%d MB), from WEB_CONCURRENCY set by the Python buildpack", d.wc, d.name, d.ram)})
 	}
-	if _, ok := lookupDynoSize("standard-3x"); ok {
-		t.Error("lookupDynoSize(standard-3x) found a size that does not exist")
+	for _, bad := range []string{"standard-3x", "dyno-0c-1gb", "dyno-2c-0gb", "dyno-2c-gb", "dyno-2c-1gbx", "xdyno-2c-1gb"} {
+		if got, ok := lookupDynoSize(bad); ok {
+			t.Errorf("lookupDynoSize(%q) = %+v: a size that does not exist", bad, got)
+		}
 	}
 	runPins(t, "gunicorn-workers", cases)
 
@@ -463,11 +469,15 @@ func TestPinDynoSleeps(t *testing.T) {
 	var cases []pinCase
 	for _, d := range dynoSizes {
 		st := Pass
-		if d.Name == "eco" {
+		if d.Name == "eco" || d.Name == "free" {
 			st = Warn
 		}
 		cases = append(cases, pinCase{name: d.Name, changes: []change{size(d.Name)}, status: st})
 	}
+	cases = append(cases,
+		pinCase{name: "a Fir size does not sleep", changes: []change{size("dyno-2c-4gb")}, status: Pass},
+		pinCase{name: "an unknown size is not a pass", changes: []change{size("mega-9x")}, status: Skip, msg: `"mega-9x", a dyno size herokuaudit does not know`},
+	)
 	runPins(t, "dyno-tier", cases)
 }
 

@@ -157,7 +157,7 @@ func (s *Snapshot) dynoEnv(cmdEnv map[string]string) map[string]string {
 		if _, ok := env["WEB_CONCURRENCY"]; !ok {
 			if p, ok := s.Process("web"); ok {
 				if d, ok := lookupDynoSize(p.Size); ok {
-					env["WEB_CONCURRENCY"] = fmt.Sprint(d.Concurrency)
+					env["WEB_CONCURRENCY"] = fmt.Sprint(d.Concurrency())
 				}
 			}
 		}
