@@ -5,43 +5,49 @@ package audit
 func Catalog() []Check {
 	return []Check{
 		// core
-		debugMode,
-		secretKey,
-		webServer,
-		gunicornWorkers,
+		python(debugMode),
+		python(secretKey),
+		python(webServer),
+		python(gunicornWorkers),
 		postgresSSL,
-		pythonRuntime,
+		python(pythonRuntime),
 		// configuration
-		sessionCookies,
-		csrfProtection,
-		sqlEcho,
-		logLevel,
-		corsOrigins,
+		python(sessionCookies),
+		python(csrfProtection),
+		python(sqlEcho),
+		python(logLevel),
+		python(corsOrigins),
 		secretStrength,
 		sharedSecret,
-		rateLimitStorage,
-		uploadsStorage,
+		python(rateLimitStorage),
+		python(uploadsStorage),
 		// processes and gunicorn
-		gunicornTimeout,
-		accessLogs,
+		python(gunicornTimeout),
+		python(accessLogs),
 		dynoTier,
 		webRedundancy,
 		crashedDynos,
 		// platform and add-ons
 		stack,
-		databaseURLScheme,
+		python(databaseURLScheme),
 		postgresPlan,
 		tlsCustomDomains,
 		logDrain,
 		edgeProtection,
 		// source
-		dependencyPins,
+		python(dependencyPins),
 		envFileInSlug,
-		hardcodedSecret,
-		debugInSource,
-		templateInjection,
-		securityExtensions,
+		python(hardcodedSecret),
+		python(debugInSource),
+		python(templateInjection),
+		python(securityExtensions),
 	}
+}
+
+// python marks a check as a Python or Flask rule.
+func python(c Check) Check {
+	c.Python = true
+	return c
 }
 
 // Lookup finds a check by ID.

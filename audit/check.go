@@ -76,6 +76,9 @@ type Check struct {
 	// gap in one of them is the verdict (skip, or error when it failed)
 	// without running the check.
 	Needs []Part
+	// Python marks a Python or Flask rule: an app built in another
+	// language skips it, saying which (platform checks run for every app).
+	Python bool
 	// Run judges the app through a View, which records what it read; see
 	// Audit for what a gap in a part it read does to the verdict.
 	Run func(*View) Outcome
@@ -197,10 +200,13 @@ func (f Finding) Problem() bool { return f.Status == Fail || f.Status == Warn }
 
 // Result is the audit of one app.
 type Result struct {
-	App   string `json:"app"`
-	Score int    `json:"score"`
-	Grade string `json:"grade"`
-	Error string `json:"error,omitempty"` // set when the app could not be audited at all
+	App string `json:"app"`
+	// Language is the app's language when it is not Python: its Python
+	// and Flask checks were skipped.
+	Language string `json:"language,omitempty"`
+	Score    int    `json:"score"`
+	Grade    string `json:"grade"`
+	Error    string `json:"error,omitempty"` // set when the app could not be audited at all
 	// Incomplete lists the checks that ended in error: the grade is
 	// not a verdict on the whole app.
 	Incomplete []string  `json:"incomplete,omitempty"`

@@ -23,9 +23,16 @@ import (
 //     not fetched for a fleet, no slug on Fir) becomes skip, naming it.
 func Audit(s *Snapshot, checks []Check) Result {
 	s.derive()
+	lang, why := s.language()
+	other := lang != "" && lang != LangPython
 	findings := make([]Finding, len(checks))
 	var wg sync.WaitGroup
 	for i := range checks {
+		if other && checks[i].Python {
+			findings[i] = fill(Finding{Check: checks[i].ID, Severity: checks[i].Severity, Title: checks[i].Title, Evidence: []Evidence{}},
+				Outcome{Status: Skip, Message: fmt.Sprintf("not a Python app: %s (%s)", lang, why)})
+			continue
+		}
 		wg.Go(func() { findings[i] = runOne(s, &checks[i]) })
 	}
 	wg.Wait()
@@ -45,7 +52,11 @@ func Audit(s *Snapshot, checks []Check) Result {
 	if len(incomplete) > 0 && !criticalFail {
 		grade = GradeIncomplete
 	}
-	return Result{App: s.App.Name, Score: score, Grade: grade, Findings: findings, Incomplete: incomplete}
+	r := Result{App: s.App.Name, Score: score, Grade: grade, Findings: findings, Incomplete: incomplete}
+	if other {
+		r.Language = lang
+	}
+	return r
 }
 
 func runOne(s *Snapshot, c *Check) (f Finding) {

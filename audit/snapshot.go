@@ -72,6 +72,9 @@ type App struct {
 	Maintenance bool   `json:"maintenance,omitempty"`
 	WebURL      string `json:"web_url,omitempty"`
 	Stage       string `json:"stage,omitempty"` // pipeline stage, when known
+	// BuildpackDescription is Heroku's buildpack_provided_description:
+	// "Python", "Ruby/Rack", "Node.js".
+	BuildpackDescription string `json:"buildpack_provided_description,omitempty"`
 }
 
 // Process is one process type of the formation.
@@ -130,6 +133,8 @@ type Slug struct {
 	ProcessTypes map[string]string `json:"process_types,omitempty"`
 	Stack        string            `json:"stack,omitempty"`
 	Size         int64             `json:"size,omitempty"`
+	// BuildpackDescription is the slug's buildpack_provided_description.
+	BuildpackDescription string `json:"buildpack_provided_description,omitempty"`
 }
 
 // Files are the small files picked out of a slug tarball or a local checkout,

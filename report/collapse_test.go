@@ -60,3 +60,21 @@ func TestTableSaysWhatCouldNotRun(t *testing.T) {
 		t.Errorf("summary:\n%s", fleet)
 	}
 }
+
+// TestOtherLanguageIsShownAsSuch: a Ruby app of a fleet reads as such, in
+// the summary, the detail block and the JSON, never as failing a Flask rule.
+func TestOtherLanguageIsShownAsSuch(t *testing.T) {
+	ruby := audit.Result{App: "shop-api", Language: "Ruby", Score: 100, Grade: "A",
+		Findings: []audit.Finding{{Check: "secret-key", Status: audit.Skip, Severity: audit.Critical, Message: "not a Python app: Ruby (buildpack heroku/ruby)"}}}
+	fleet := string(render(t, "table", Report{Results: []audit.Result{ruby, scored("web", nil)}}))
+	if !strings.Contains(fleet, "not a Python app (Ruby)") {
+		t.Errorf("summary:\n%s", fleet)
+	}
+	one := string(render(t, "table", Report{Results: []audit.Result{ruby}}))
+	if !strings.Contains(one, "not a Python app (Ruby): its Python and Flask checks skip") {
+		t.Errorf("detail:\n%s", one)
+	}
+	if js := string(render(t, "json", Report{Results: []audit.Result{ruby}})); !strings.Contains(js, `"language": "Ruby"`) {
+		t.Errorf("json:\n%s", js)
+	}
+}

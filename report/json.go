@@ -51,6 +51,9 @@ type jsonApp struct {
 	Score int    `json:"score"`
 	Grade string `json:"grade"`
 	Error string `json:"error"`
+	// Language is set for an app not built in Python: its Python and Flask
+	// checks were skipped.
+	Language string `json:"language,omitempty"`
 	// Incomplete lists the checks that could not run (grade "incomplete").
 	Incomplete []string      `json:"incomplete,omitempty"`
 	Findings   []jsonFinding `json:"findings"`
@@ -120,6 +123,7 @@ func (jsonRenderer) Render(w io.Writer, r Report) error {
 			Grade:      res.Grade,
 			Error:      res.Error,
 			Incomplete: res.Incomplete,
+			Language:   res.Language,
 			Findings:   make([]jsonFinding, 0, len(res.Findings)),
 		}
 		for _, f := range res.Findings {

@@ -49,6 +49,9 @@ func (markdownRenderer) Render(w io.Writer, r Report) error {
 			continue
 		}
 		worst := "–"
+		if res.Language != "" {
+			worst = "not a Python app (" + mdText(res.Language) + "): platform checks only"
+		}
 		if len(res.Incomplete) > 0 {
 			worst = "could not run: " + mdText(strings.Join(res.Incomplete, ", "))
 		}

@@ -92,6 +92,9 @@ func writeApp(b *bytes.Buffer, res audit.Result, p palette) error {
 		return nil
 	}
 
+	if res.Language != "" {
+		fmt.Fprintf(b, "not a Python app (%s): its Python and Flask checks skip, platform checks ran\n", clean(res.Language, false))
+	}
 	if len(res.Incomplete) > 0 {
 		fmt.Fprintf(b, "%s %s\n", p.paint(sgrMagenta, "could not run:"),
 			strings.Join(wrap(clean(strings.Join(res.Incomplete, ", "), false), messageWidth+40), "\n  "))
@@ -246,6 +249,9 @@ func writeFleet(b *bytes.Buffer, results []audit.Result, withNew bool, p palette
 				p.paint(sgrMagenta, "error:") + " " + truncate(clean(res.Error, false), worstWidth-len("error: "))}
 		} else {
 			worst := "-"
+			if res.Language != "" {
+				worst = truncate("not a Python app ("+clean(res.Language, false)+"): platform checks only", worstWidth)
+			}
 			if n := len(res.Incomplete); n > 0 {
 				worst = truncate("could not run: "+clean(strings.Join(res.Incomplete, ", "), false), worstWidth)
 			}
