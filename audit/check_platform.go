@@ -30,8 +30,14 @@ func runStack(v *View) Outcome {
 		return Skipf("Fir-generation apps build on Cloud Native Buildpacks base images, not a stack")
 	}
 	st := strings.ToLower(v.App().Stack)
-	if st == "" {
+	switch st {
+	case "":
 		return Skipf("the app reports no stack")
+	case "container":
+		// a Docker deploy: the OS is whatever the image's base is
+		return Skipf("the app deploys a container image: its OS comes from the image, not a Heroku stack").With("stack container")
+	case "cnb":
+		return Skipf("the app builds with Cloud Native Buildpacks: its OS comes from their base image, not a stack").With("stack cnb")
 	}
 	ev := []string{"stack " + st}
 	note := ""

@@ -152,9 +152,29 @@ func findPythonPin(get func(string) ([]byte, bool)) (pythonPin, bool) {
 	return pythonPin{}, false
 }
 
+// cnbDropsRuntimeTxt is when the Python CNB, which builds Fir apps, stopped
+// reading runtime.txt (heroku/buildpacks-python 1.0.0).
+const cnbDropsRuntimeTxt = "1.0.0, 2025-05-02"
+
 func runPythonRuntime(v *View) Outcome {
-	pin, ok := findPythonPin(v.File)
+	get := v.File
+	var firNote string
+	if _, ok := v.File("runtime.txt"); ok && v.App().Generation == "fir" {
+		// On Fir only .python-version (or a lock file) pins Python
+		get = func(p string) ([]byte, bool) {
+			if p == "runtime.txt" {
+				return nil, false
+			}
+			return v.File(p)
+		}
+		firNote = fmt.Sprintf("on Fir the Python CNB ignores runtime.txt (since its %s)", cnbDropsRuntimeTxt)
+	}
+	pin, ok := findPythonPin(get)
 	fix := fmt.Sprintf("echo 3.%d > .python-version", pythonMinors[0].Minor)
+	if !ok && firNote != "" {
+		return Warnf("%s: the app runs the CNB's default Python, whatever runtime.txt says", firNote).Sure().
+			WithEv(inFile("runtime.txt", 0, "runtime.txt (ignored on Fir)")).Fix("%s && git rm runtime.txt", fix)
+	}
 	if !ok && !isPythonApp(v) {
 		return Skipf("no Python files in the %s: not a Python app", v.FilesOrigin())
 	}
@@ -184,6 +204,10 @@ func runPythonRuntime(v *View) Outcome {
 	}
 	var warns []string
 	var fixes []string
+	if firNote != "" {
+		warns = append(warns, firNote)
+		fixes = append(fixes, "git rm runtime.txt")
+	}
 	if info.Deprecated != "" {
 		warns = append(warns, fmt.Sprintf("Python 3.%d is deprecated and leaves the buildpack on %s", ver.Minor, info.Deprecated))
 		fixes = append(fixes, fix)
@@ -200,7 +224,8 @@ func runPythonRuntime(v *View) Outcome {
 		return Passf("Python %s (supported) pinned in Pipfile.lock", ver).WithEv(ev)
 	}
 	if len(warns) > 0 {
-		return Warnf("%s", strings.Join(warns, "; ")).WithEv(ev).Fix("%s", strings.Join(fixes, "; "))
+		// each was seen in the pin file, whatever the app's other parts say
+		return Warnf("%s", strings.Join(warns, "; ")).WithEv(ev).Fix("%s", strings.Join(fixes, "; ")).Sure()
 	}
 	return Passf("Python %s is supported and pinned in %s", ver, pin.File).WithEv(ev)
 }

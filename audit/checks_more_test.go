@@ -200,6 +200,14 @@ var platformCases = []checkCase{
 
 	{check: "stack", name: "heroku-24", status: Pass},
 	{check: "stack", name: "heroku-26", changes: []change{stackIs("heroku-26")}, status: Pass},
+	// Fir: the Python CNB reads .python-version, not runtime.txt
+	{check: "python-runtime", name: "Fir, only runtime.txt", changes: []change{fir, nofile(".python-version"), file("runtime.txt", "python-3.9.18\n")}, status: Warn, msg: "ignores runtime.txt", ev: "runtime.txt (ignored on Fir)"},
+	{check: "python-runtime", name: "Fir, runtime.txt beside .python-version", changes: []change{fir, file("runtime.txt", "python-3.9.18\n")}, status: Warn, msg: "on Fir the Python CNB ignores runtime.txt", ev: ".python-version pins 3.13"},
+	{check: "python-runtime", name: "Cedar, runtime.txt wins", changes: []change{file("runtime.txt", "python-3.9.18\n")}, status: Fail, msg: "end of life"},
+	{check: "python-runtime", name: "runtime.txt in a checkout without an app", changes: []change{file("runtime.txt", "python-3.13\n"), checkoutOnly}, status: Warn, msg: "runtime.txt is deprecated"},
+	{check: "stack", name: "a container app", changes: []change{stackIs("container")}, status: Skip, msg: "container image"},
+	{check: "stack", name: "a CNB build stack without a generation", changes: []change{stackIs("cnb"), func(s *Snapshot) { s.App.Generation = "" }}, status: Skip, msg: "Cloud Native Buildpacks"},
+	{check: "stack", name: "an unknown stack", changes: []change{stackIs("heroku-99")}, status: Warn, msg: "unknown stack heroku-99"},
 	{check: "stack", name: "heroku-22", changes: []change{stackIs("heroku-22")}, status: Warn, msg: "April 2027", fix: "stack:set heroku-24 -a myapp"},
 	{check: "stack", name: "heroku-20", changes: []change{stackIs("heroku-20")}, status: Fail, msg: "end of life"},
 	{check: "stack", name: "heroku-18 moving to 24", changes: []change{stackIs("heroku-18"), func(s *Snapshot) { s.App.BuildStack = "heroku-24" }}, status: Fail, msg: "next build uses heroku-24"},
@@ -283,3 +291,5 @@ func FuzzGunicornConfigFile(f *testing.F) {
 
 // checkoutOnly turns the snapshot into a checkout audited without an app.
 func checkoutOnly(s *Snapshot) { *s = *CheckoutSnapshot("myapp", s.Files) }
+
+func fir(s *Snapshot) { s.App.Generation = "fir" }
