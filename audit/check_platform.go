@@ -1,7 +1,9 @@
 package audit
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -119,6 +121,17 @@ var tlsCustomDomains = Check{
 // certWarnDays is how close to expiry an uploaded certificate warns.
 const certWarnDays = 30
 
+// servingCert finds the certificate that serves a domain: its SNI
+// endpoint's, or one whose domains name it; and whether ACM issued it.
+func servingCert(certs []Cert, d Domain) (*Cert, bool) {
+	for i, c := range certs {
+		if d.SNIEndpoint != "" && c.Name == d.SNIEndpoint || slices.Contains(c.Domains, d.Hostname) {
+			return &certs[i], c.ACM
+		}
+	}
+	return nil, false
+}
+
 func runTLSCustomDomains(v *View) Outcome {
 	var custom []Domain
 	for _, d := range v.Domains() {
@@ -129,19 +142,33 @@ func runTLSCustomDomains(v *View) Outcome {
 	if len(custom) == 0 {
 		return Skipf("no custom domains")
 	}
+	certs := v.Certs()
 	var fails, warns, ev []string
 	for _, d := range custom {
-		acmStatus := strings.ToLower(d.ACMStatus)
+		acmStatus := strings.ToLower(strings.TrimSpace(d.ACMStatus))
+		served, byACM := servingCert(certs, d)
 		switch {
-		case d.SNIEndpoint == "" && !v.App().ACM:
+		case served != nil && !byACM:
+			// an uploaded certificate: its expiry is judged below
+		case byACM || v.App().ACM || acmStatus != "":
+			switch {
+			case strings.Contains(acmStatus, "issued") || acmStatus == "ok":
+			case strings.Contains(acmStatus, "fail"):
+				fails = append(fails, d.Hostname+" (ACM "+acmStatus+")")
+				ev = append(ev, fmt.Sprintf("%s: ACM status %s %s", d.Hostname, acmStatus, d.ACMStatusReason))
+			default:
+				// pending, in-progress, verified, dns-verified or none yet:
+				// not served over HTTPS until it is issued
+				status := cmp.Or(acmStatus, "none yet")
+				warns = append(warns, d.Hostname+" has no ACM certificate yet ("+status+")")
+				ev = append(ev, fmt.Sprintf("%s: ACM status %s", d.Hostname, status))
+			}
+		default:
 			fails = append(fails, d.Hostname)
 			ev = append(ev, d.Hostname+": no ACM and no SNI endpoint")
-		case v.App().ACM && strings.Contains(acmStatus, "fail"):
-			warns = append(warns, d.Hostname+" ACM "+acmStatus)
-			ev = append(ev, fmt.Sprintf("%s: ACM status %s %s", d.Hostname, acmStatus, d.ACMStatusReason))
 		}
 	}
-	for _, c := range v.Certs() {
+	for _, c := range certs {
 		if c.ExpiresAt.IsZero() || v.Taken().IsZero() {
 			continue
 		}
@@ -150,7 +177,9 @@ func runTLSCustomDomains(v *View) Outcome {
 		case left < 0:
 			fails = append(fails, "certificate "+c.Name+" expired")
 			ev = append(ev, fmt.Sprintf("SNI endpoint %s expired on %s", c.Name, c.ExpiresAt.Format(time.DateOnly)))
-		case left < certWarnDays*24*time.Hour:
+		case left < certWarnDays*24*time.Hour && !c.ACM:
+			// Heroku renews an ACM certificate a month before it expires:
+			// that window is routine, an uploaded one's is not
 			warns = append(warns, "certificate "+c.Name+" expires soon")
 			ev = append(ev, fmt.Sprintf("SNI endpoint %s expires on %s", c.Name, c.ExpiresAt.Format(time.DateOnly)))
 		}
@@ -158,7 +187,7 @@ func runTLSCustomDomains(v *View) Outcome {
 	switch {
 	case len(fails) > 0:
 		return Failf("no valid certificate for %s", strings.Join(fails, ", ")).With(ev...).
-			Fix("heroku certs:auto:enable %s", v.AppFlag())
+			Fix("heroku certs:auto:enable %s (heroku certs:auto %s shows why an order fails)", v.AppFlag(), v.AppFlag())
 	case len(warns) > 0:
 		return Warnf("%s", strings.Join(warns, "; ")).With(ev...).
 			Fix("heroku certs:auto %s shows why; renew or re-enable with heroku certs:auto:refresh %s", v.AppFlag(), v.AppFlag())

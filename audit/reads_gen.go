@@ -32,7 +32,7 @@ var generatedInputs = map[string][]string{
 	"sql-echo":            {"config vars SQLALCHEMY_ECHO"},
 	"stack":               {"app record"},
 	"template-injection":  {"Python sources and templates"},
-	"tls-custom-domains":  {"domains", "app record", "SNI certificates"},
+	"tls-custom-domains":  {"domains", "SNI certificates", "app record"},
 	"uploads-storage":     {"config vars UPLOAD_FOLDER, UPLOAD_DIR, UPLOADS_FOLDER, UPLOAD_PATH", "every config var", "add-ons"},
 	"web-redundancy":      {"formation"},
 	"web-server":          {"web command"},

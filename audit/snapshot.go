@@ -111,9 +111,10 @@ type Domain struct {
 	SNIEndpoint     string `json:"sni_endpoint,omitempty"` // name of the SNI endpoint serving it
 }
 
-// Cert is an SNI endpoint's certificate (uploaded, not ACM).
+// Cert is an SNI endpoint's certificate: uploaded, or issued by ACM.
 type Cert struct {
 	Name      string    `json:"name"`
+	ACM       bool      `json:"acm,omitempty"` // issued and renewed by Automated Certificate Management
 	ExpiresAt time.Time `json:"expires_at"`
 	Domains   []string  `json:"domains,omitempty"`
 }
