@@ -178,21 +178,46 @@ var crashedDynos = Check{
 	Remediation: "heroku logs --tail -a APP to find the cause, then heroku ps:restart -a APP",
 	Needs:       []Part{PartDynos},
 	Run: func(v *View) Outcome {
-		var crashed []string
+		var crashed, jobs []string
 		for _, d := range v.Dynos() {
-			if strings.EqualFold(d.State, "crashed") {
+			switch {
+			case !strings.EqualFold(d.State, "crashed"):
+			case isOneOff(d):
+				jobs = append(jobs, d.Name)
+			default:
 				crashed = append(crashed, d.Name)
 			}
 		}
-		if len(crashed) > 0 {
-			return Warnf("%d dyno(s) crashed: %s", len(crashed), strings.Join(crashed, ", ")).With(crashed...).
+		// a crashed one-off (heroku run, the scheduler) is a failed job,
+		// not the app down: its logs tell why, a restart would not help
+		var jobEv, jobFix []string
+		for _, j := range jobs {
+			jobEv = append(jobEv, "one-off dyno "+j+" crashed (a failed job)")
+			jobFix = append(jobFix, fmt.Sprintf("heroku logs --dyno %s %s", j, v.AppFlag()))
+		}
+		switch {
+		case len(crashed) > 0:
+			return Warnf("%d dyno(s) crashed: %s", len(crashed), strings.Join(crashed, ", ")).With(crashed...).With(jobEv...).
 				Fix("heroku logs --tail %s to find out why, then heroku ps:restart %s", v.AppFlag(), v.AppFlag())
+		case len(jobs) > 0:
+			return Warnf("no app dyno crashed, but %d one-off job(s) did: %s", len(jobs), strings.Join(jobs, ", ")).With(jobEv...).
+				Fix("%s", strings.Join(jobFix, "; "))
 		}
 		if len(v.Dynos()) == 0 {
 			return Skipf("no dynos running")
 		}
 		return Passf("%d dyno(s), none crashed", len(v.Dynos()))
 	},
+}
+
+// isOneOff reports whether a dyno is a one-off process: heroku run, run
+// --detach, or the scheduler.
+func isOneOff(d Dyno) bool {
+	t := strings.ToLower(d.Type)
+	if t == "" {
+		t, _, _ = strings.Cut(strings.ToLower(d.Name), ".")
+	}
+	return t == "run" || t == "scheduler" || t == "run:detached"
 }
 
 // accessTarget names where gunicorn's access log goes: "-" is stdout,

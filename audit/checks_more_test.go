@@ -187,6 +187,10 @@ var processCases = []checkCase{
 	{check: "crashed-dynos", name: "none running", status: Skip},
 	{check: "crashed-dynos", name: "all up", changes: []change{dynos(Dyno{Name: "web.1", State: "up"}, Dyno{Name: "web.2", State: "idle"})}, status: Pass},
 	{check: "crashed-dynos", name: "crashed", changes: []change{dynos(Dyno{Name: "web.1", State: "up"}, Dyno{Name: "worker.1", State: "crashed"})}, status: Warn, msg: "worker.1"},
+	// a crashed one-off is a failed job: its logs, not a restart
+	{check: "crashed-dynos", name: "a crashed scheduler job", changes: []change{dynos(Dyno{Name: "web.1", Type: "web", State: "up"}, Dyno{Name: "scheduler.4821", Type: "scheduler", State: "crashed"})}, status: Warn, msg: "no app dyno crashed, but 1 one-off job(s) did: scheduler.4821", fix: "heroku logs --dyno scheduler.4821 -a myapp"},
+	{check: "crashed-dynos", name: "a crashed run:detached, type from the name", changes: []change{dynos(Dyno{Name: "run.9120", State: "crashed"})}, status: Warn, msg: "one-off job"},
+	{check: "crashed-dynos", name: "an app crash and a job", changes: []change{dynos(Dyno{Name: "web.1", Type: "web", State: "crashed"}, Dyno{Name: "run.7", Type: "run:detached", State: "crashed"})}, status: Warn, msg: "1 dyno(s) crashed: web.1", fix: "ps:restart", ev: "one-off dyno run.7 crashed"},
 }
 
 var platformCases = []checkCase{
@@ -205,6 +209,9 @@ var platformCases = []checkCase{
 	{check: "python-runtime", name: "Fir, runtime.txt beside .python-version", changes: []change{fir, file("runtime.txt", "python-3.9.18\n")}, status: Warn, msg: "on Fir the Python CNB ignores runtime.txt", ev: ".python-version pins 3.13"},
 	{check: "python-runtime", name: "Cedar, runtime.txt wins", changes: []change{file("runtime.txt", "python-3.9.18\n")}, status: Fail, msg: "end of life"},
 	{check: "python-runtime", name: "runtime.txt in a checkout without an app", changes: []change{file("runtime.txt", "python-3.13\n"), checkoutOnly}, status: Warn, msg: "runtime.txt is deprecated"},
+	// an empty formation command runs the release's process type
+	{check: "web-server", name: "empty formation command, slug process type", changes: []change{web(""), func(s *Snapshot) { s.Slug = &Slug{ProcessTypes: map[string]string{"web": "flask run --host 0.0.0.0"}} }}, status: Fail, ev: "slug process type web (the formation's command is empty)"},
+	{check: "web-server", name: "empty formation command, Procfile", changes: []change{web("   "), file("Procfile", "web: gunicorn app:app\n")}, status: Pass, ev: "Procfile line 1 (the formation's command is empty)"},
 	{check: "stack", name: "a container app", changes: []change{stackIs("container")}, status: Skip, msg: "container image"},
 	{check: "stack", name: "a CNB build stack without a generation", changes: []change{stackIs("cnb"), func(s *Snapshot) { s.App.Generation = "" }}, status: Skip, msg: "Cloud Native Buildpacks"},
 	{check: "stack", name: "an unknown stack", changes: []change{stackIs("heroku-99")}, status: Warn, msg: "unknown stack heroku-99"},
@@ -215,6 +222,8 @@ var platformCases = []checkCase{
 
 	{check: "postgres-plan", name: "no postgres", status: Skip},
 	{check: "postgres-plan", name: "standard", changes: []change{addons(herokuPG)}, status: Pass},
+	{check: "postgres-plan", name: "an essential plan being deprovisioned beside a standard one", changes: []change{addons(herokuPG, Addon{Name: "old-pg", Service: "heroku-postgresql", Plan: "heroku-postgresql:essential-0", State: "deprovisioning"})}, status: Pass},
+	{check: "postgres-plan", name: "only a deprovisioned one", changes: []change{addons(Addon{Name: "old-pg", Service: "heroku-postgresql", Plan: "heroku-postgresql:essential-0", State: "deprovisioned"})}, status: Skip},
 	{check: "postgres-plan", name: "essential", changes: []change{addons(Addon{Name: "pg", Service: "heroku-postgresql", Plan: "heroku-postgresql:essential-0"})}, status: Warn, fix: "addons:upgrade pg heroku-postgresql:standard-0"},
 	{check: "postgres-plan", name: "legacy hobby", changes: []change{addons(Addon{Name: "pg", Service: "heroku-postgresql", Plan: "heroku-postgresql:hobby-dev"})}, status: Warn},
 	{check: "postgres-plan", name: "essential in staging", changes: []change{stage("staging"), addons(Addon{Name: "pg", Service: "heroku-postgresql", Plan: "heroku-postgresql:essential-0"})}, status: Skip},

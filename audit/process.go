@@ -55,10 +55,32 @@ func processes(s *Snapshot) ([]proc, []Part) {
 	}
 	if len(s.Formation) > 0 {
 		out := make([]proc, 0, len(s.Formation))
+		parts := []Part{PartFormation}
+		var procfileCmds []proc
 		for _, f := range s.Formation {
-			out = append(out, proc{Type: f.Type, Command: f.Command, Where: "formation " + f.Type + " command", Quantity: f.Quantity, Size: f.Size})
+			p := proc{Type: f.Type, Command: f.Command, Where: "formation " + f.Type + " command", Quantity: f.Quantity, Size: f.Size}
+			if strings.TrimSpace(f.Command) == "" {
+				// an empty formation command runs the release's process type:
+				// the slug's, else the Procfile's
+				if cmd := s.slugProcess(f.Type); cmd != "" {
+					p.Command, p.Where = cmd, "slug process type "+f.Type+" (the formation's command is empty)"
+					parts = append(parts, PartSlug)
+				} else {
+					if procfileCmds == nil {
+						procfileCmds = fromProcfile()
+					}
+					for _, e := range procfileCmds {
+						if e.Type == f.Type {
+							p.Command, p.Line = e.Command, e.Line
+							p.Where = e.Where + " (the formation's command is empty)"
+						}
+					}
+					parts = append(parts, PartSlug, PartFiles)
+				}
+			}
+			out = append(out, p)
 		}
-		return out, []Part{PartFormation}
+		return out, slices.Compact(parts)
 	}
 	if s.Slug != nil && len(s.Slug.ProcessTypes) > 0 {
 		var out []proc
@@ -72,6 +94,14 @@ func processes(s *Snapshot) ([]proc, []Part) {
 	}
 	// nothing anywhere: each place could have said otherwise
 	return nil, []Part{PartFormation, PartSlug, PartFiles}
+}
+
+// slugProcess is the slug's command for a process type, or "".
+func (s *Snapshot) slugProcess(typ string) string {
+	if s.Slug == nil {
+		return ""
+	}
+	return s.Slug.ProcessTypes[typ]
 }
 
 // webCommand is the web process with its command taken apart: several

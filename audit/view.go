@@ -134,7 +134,13 @@ func (v *View) Dynos() []Dyno { v.use(PartDynos); return v.s.Dynos }
 // Addons returns the attached add-ons.
 //
 //audit:input add-ons
-func (v *View) Addons() []Addon { v.use(PartAddons); return v.s.Addons }
+func (v *View) Addons() []Addon {
+	v.use(PartAddons)
+	// one being removed no longer serves the app
+	return slices.DeleteFunc(slices.Clone(v.s.Addons), func(a Addon) bool {
+		return strings.HasPrefix(strings.ToLower(a.State), "deprovision")
+	})
+}
 
 // Buildpacks returns the buildpacks in build order.
 //
