@@ -408,3 +408,64 @@ func TestWarningHeaderDroppedWithoutCallback(t *testing.T) {
 		t.Errorf("heroku-go logged %q", logged.String())
 	}
 }
+
+// A fleet listing answered 429 forever ends at the listing timeout, even
+// when the caller's context has no deadline (a fleet without --timeout),
+// with an error that says why.
+func TestListTimeout(t *testing.T) {
+	const lt = 300 * time.Millisecond
+	rateLimited := statusHandler(429, `{"id":"rate_limit","message":"Your account reached the API rate limit"}`)
+	for _, tc := range []struct {
+		name string
+		path string
+		run  func(*Client) error
+		want string
+	}{
+		{"all", "/apps", func(c *Client) error { _, err := c.ListAllApps(context.Background()); return err },
+			`account: rate limited by the Heroku API on /apps (still 429 after `},
+		{"team", "/teams/acme/apps", func(c *Client) error { _, err := c.ListTeamApps(context.Background(), "acme"); return err },
+			`team "acme": rate limited by the Heroku API on /teams/acme/apps (still 429 after `},
+		{"team fleet", "/teams/acme/apps", func(c *Client) error { _, err := c.NewTeamFleet(context.Background(), "acme"); return err },
+			`team "acme": rate limited by the Heroku API on /teams/acme/apps (still 429 after `},
+		{"pipeline", "/pipelines/shop", func(c *Client) error { _, err := c.ListPipelineApps(context.Background(), "shop"); return err },
+			`pipeline "shop": rate limited by the Heroku API on /pipelines/shop (still 429 after `},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			api := newFakeAPI(t)
+			api.handle(tc.path, rateLimited)
+			api.handle("/teams/acme/addons", rateLimited)
+			c := limitClient(t, api.srv.URL, Options{ListTimeout: lt})
+			start := time.Now()
+			err := tc.run(c)
+			if took := time.Since(start); took > 2*time.Second {
+				t.Errorf("took %v with a %v listing timeout", took, lt)
+			}
+			var e *Error
+			if !errors.As(err, &e) || e.Kind != RateLimited || !strings.HasPrefix(err.Error(), tc.want) ||
+				!strings.HasSuffix(err.Error(), "(gave up at the 300ms listing timeout)") {
+				t.Errorf("err = %v", err)
+			}
+			if n := api.hitsOf(tc.path); n < 3 {
+				t.Errorf("asked %d times: the 429s were not retried", n)
+			}
+		})
+	}
+}
+
+// An add-on listing that runs out of time degrades to per-app add-ons; the
+// fleet is still built.
+func TestListTimeoutAddonsDegrade(t *testing.T) {
+	api := newFakeAPI(t)
+	api.handle("/apps", jsonHandler(`[{"name":"x","id":"01234567-89ab-cdef-0123-456789abcdef"}]`))
+	api.handle("/addons", statusHandler(429, `{"id":"rate_limit"}`))
+	c := limitClient(t, api.srv.URL, Options{ListTimeout: 200 * time.Millisecond})
+	f, err := c.NewFleet(context.Background(), []AppRef{{Name: "x"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := f.Warnings()
+	if len(w) != 1 || !strings.Contains(w[0], "add-ons could not be listed (rate limited by the Heroku API on /addons") ||
+		!strings.Contains(w[0], "listing timeout") {
+		t.Errorf("warnings = %q", w)
+	}
+}
