@@ -9,6 +9,13 @@
 // The token goes only to the API host: slug tarballs are fetched from their
 // presigned URLs by a separate client that never sends it.
 //
+// Everything read is bounded before it is decoded: API bodies (8 MiB, error
+// bodies 64 KiB), listings across their pages (64 MiB, 200 pages), slug
+// entries and names (slug.Options); every response fails when it makes no
+// progress for the idle timeout (30s), and fleet listings have their own
+// deadline (5m). Past a cap or a deadline the part or the app is an *Error
+// naming it, never the body.
+//
 // Fleet audits (a team, the whole account, a pipeline) fetch the team- or
 // account-wide lists once and then at most five calls per app: see Fleet.
 package heroku

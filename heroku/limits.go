@@ -104,6 +104,12 @@ type bounded struct {
 
 func (t *bounded) RoundTrip(req *http.Request) (*http.Response, error) {
 	obs, _ := req.Context().Value(observationKey{}).(*observation)
+	if obs != nil {
+		// What an earlier attempt (a retried 429) ran into is not this
+		// attempt's.
+		obs.overCap.Store(0)
+		obs.stalled.Store(false)
+	}
 	ctx, cancel := context.WithCancelCause(req.Context())
 	w := newWatchdog(t.idle, t.minProgress, cancel)
 	// The header wait is a wait on the server like any body read.
@@ -270,11 +276,11 @@ func (w *warnings) add(raw string) {
 // redacted, control and format characters (escape sequences, bidi
 // overrides) dropped, whitespace folded, at most max bytes.
 func cleanText(s, token string, maxLen int) string {
-	if len(s) > 4*maxLen {
-		s = s[:4*maxLen]
-	}
 	if token != "" {
 		s = strings.ReplaceAll(s, token, "[redacted]")
+	}
+	if len(s) > 4*maxLen {
+		s = s[:4*maxLen]
 	}
 	var b strings.Builder
 	for _, r := range s {
