@@ -92,7 +92,8 @@ func list[T any](ctx context.Context, c *Client, app, path string, lr *hk.ListRa
 	var total int64
 	for range c.maxPages {
 		var items []T
-		next, n, err := c.getPage(ctx, app, path, rng, &items, c.maxListBytes-total)
+		// At least a byte of budget: zero would mean no cap at all.
+		next, n, err := c.getPage(ctx, app, path, rng, &items, max(c.maxListBytes-total, 1))
 		if err != nil {
 			return nil, err
 		}

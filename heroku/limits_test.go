@@ -186,6 +186,28 @@ func TestListingCaps(t *testing.T) {
 			t.Errorf("served %d pages, want 5", n)
 		}
 	})
+	t.Run("exactly at the cap", func(t *testing.T) {
+		for _, tc := range []struct {
+			pages int
+			ok    bool
+		}{{2, true}, {3, false}} {
+			api := newFakeAPI(t)
+			n := 0
+			api.handle("/apps", func(w http.ResponseWriter, r *http.Request) {
+				n++
+				if n < tc.pages {
+					w.Header().Set("Next-Range", fmt.Sprintf("id ]%d..", n))
+					w.WriteHeader(http.StatusPartialContent)
+				}
+				fmt.Fprint(w, `[{"name":"a`+strings.Repeat("b", 1000-14)+`"}]`) // 1000 bytes
+			})
+			c := limitClient(t, api.srv.URL, Options{MaxListBytes: 2000})
+			_, err := c.ListAllApps(context.Background())
+			if (err == nil) != tc.ok {
+				t.Errorf("%d pages of 1000 bytes under a 2000-byte cap: err = %v", tc.pages, err)
+			}
+		}
+	})
 	t.Run("within the caps", func(t *testing.T) {
 		api := newFakeAPI(t)
 		var served atomic.Int64
