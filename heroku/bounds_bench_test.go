@@ -94,14 +94,12 @@ func BenchmarkSnapshotLongNames(b *testing.B) {
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			body := namesSlug(b, 10_000, 4<<10, bc.base)
-			api, blob := newFakeAPI(b), newFakeAPI(b)
-			blob.handle("/blobs/slug.tgz", func(w http.ResponseWriter, r *http.Request) { w.Write(body) })
-			api.installAs("x", blob.srv.URL+"/blobs/slug.tgz?"+blobSecret)
+			api := newFakeAPI(b)
+			api.installAs("x", blobURL(b, func(w http.ResponseWriter, r *http.Request) { w.Write(body) }))
 			c, err := New(Options{Token: testToken, URL: api.srv.URL, SlugOptions: slug.Options{MaxTotal: bc.maxTotal}})
 			if err != nil {
 				b.Fatal(err)
 			}
-			c.blob.Transport = &bounded{next: acceptAdder{http.DefaultTransport}, idle: time.Minute, minProgress: minProgress}
 			mem := startPeakHeap()
 			for b.Loop() {
 				snap, err := c.Snapshot(context.Background(), "x")

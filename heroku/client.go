@@ -163,10 +163,13 @@ func newClient(opt Options, fixtures bool) (*Client, error) {
 		idle:        idle,
 		minProgress: minProgress,
 		warnings:    warn,
+		identity:    true,
 	}
 	// Slug downloads are watched for stalls; their size is slug.Read's to
-	// bound (MaxUncompressed).
-	blobTr = &bounded{next: blobTr, idle: idle, minProgress: minProgress}
+	// bound (MaxUncompressed). They too are asked for as stored: a blob
+	// served with Content-Encoding: gzip is then the tarball itself, which
+	// slug.Read decompresses under its own caps.
+	blobTr = &bounded{next: blobTr, idle: idle, minProgress: minProgress, identity: true}
 	p := newPacer(inner, opt.Retry, conc)
 	ua := opt.UserAgent
 	if ua == "" {

@@ -63,12 +63,10 @@ func hostileSlug(t testing.TB, entries, nameLen int) []byte {
 // one is whole.
 func TestHostileAppBesideHealthy(t *testing.T) {
 	healthy := newBlobServer(t, slugTarball(t, slugFiles))
-	evil := newFakeAPI(t)
 	slugBytes := hostileSlug(t, 40, 900<<10)
-	evil.handle("/blobs/slug.tgz", func(w http.ResponseWriter, r *http.Request) { w.Write(slugBytes) })
 	api := newFakeAPI(t)
 	api.installAs("x", healthy.url())
-	api.installAs("evil", evil.srv.URL+"/blobs/slug.tgz?"+blobSecret)
+	api.installAs("evil", blobURL(t, func(w http.ResponseWriter, r *http.Request) { w.Write(slugBytes) }))
 	api.handle("/apps/evil/dynos", func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(200)
 		fmt.Fprint(w, "[")
@@ -95,7 +93,6 @@ func TestHostileAppBesideHealthy(t *testing.T) {
 	})
 
 	c := limitClient(t, api.srv.URL, Options{})
-	c.blob.Transport = &bounded{next: acceptAdder{http.DefaultTransport}, idle: time.Minute, minProgress: minProgress}
 	var wg sync.WaitGroup
 	snaps := map[string]*audit.Snapshot{}
 	var mu sync.Mutex

@@ -100,6 +100,10 @@ type bounded struct {
 	idle        time.Duration
 	minProgress int64
 	warnings    *warnings // nil: headers are left alone
+	// identity asks for bodies as they are: transparently decompressed,
+	// a trickle of compressed bytes could pass for progress and a small
+	// answer could grow past what went over the wire.
+	identity bool
 }
 
 func (t *bounded) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -114,7 +118,12 @@ func (t *bounded) RoundTrip(req *http.Request) (*http.Response, error) {
 	w := newWatchdog(t.idle, t.minProgress, cancel)
 	// The header wait is a wait on the server like any body read.
 	w.begin()
-	resp, err := t.next.RoundTrip(req.WithContext(ctx))
+	out := req.WithContext(ctx)
+	if t.identity {
+		out.Header = req.Header.Clone()
+		out.Header.Set("Accept-Encoding", "identity")
+	}
+	resp, err := t.next.RoundTrip(out)
 	w.end(0)
 	if err != nil {
 		w.stop()
@@ -127,20 +136,20 @@ func (t *bounded) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return nil, err
 	}
-	out := *resp
+	res := *resp
 	if t.warnings != nil && len(resp.Header.Values("X-Heroku-Warning")) > 0 {
-		out.Header = resp.Header.Clone()
-		for _, v := range out.Header.Values("X-Heroku-Warning") {
+		res.Header = resp.Header.Clone()
+		for _, v := range res.Header.Values("X-Heroku-Warning") {
 			t.warnings.add(v)
 		}
-		out.Header.Del("X-Heroku-Warning")
+		res.Header.Del("X-Heroku-Warning")
 	}
 	limit, isErr := t.maxBody, false
 	if resp.StatusCode/100 != 2 {
 		limit, isErr = t.maxErrBody, true
 	}
-	out.Body = &boundedBody{rc: resp.Body, limit: limit, isErr: isErr, w: w, cancel: cancel, obs: obs, idle: t.idle}
-	return &out, nil
+	res.Body = &boundedBody{rc: resp.Body, limit: limit, isErr: isErr, w: w, cancel: cancel, obs: obs, idle: t.idle}
+	return &res, nil
 }
 
 // boundedBody reads at most limit bytes of a body, failing the read past

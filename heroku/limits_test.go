@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -314,14 +315,9 @@ func TestIdleTimeoutSlug(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			api := newFakeAPI(t)
-			blob := newFakeAPI(t)
-			blob.handle("/blobs/slug.tgz", tc.h)
-			fx := cedarApp(blob.srv.URL + "/blobs/slug.tgz?" + blobSecret)
+			fx := cedarApp(blobURL(t, tc.h))
 			api.install(fx)
 			c := limitClient(t, api.srv.URL, Options{IdleTimeout: idle})
-			// The blob double wants the API's Accept header; the blob
-			// client sends none, so give it one.
-			c.blob.Transport = &bounded{next: acceptAdder{http.DefaultTransport}, idle: idle, minProgress: minProgress}
 			start := time.Now()
 			snap, err := c.Snapshot(context.Background(), "x")
 			if err != nil {
@@ -340,12 +336,11 @@ func TestIdleTimeoutSlug(t *testing.T) {
 	}
 }
 
-type acceptAdder struct{ next http.RoundTripper }
-
-func (a acceptAdder) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	r.Header.Set("Accept", "application/vnd.heroku+json; version=3")
-	return a.next.RoundTrip(r)
+// blobURL serves h as a slug blob and returns its presigned-looking URL.
+func blobURL(tb testing.TB, h http.HandlerFunc) string {
+	srv := httptest.NewServer(h)
+	tb.Cleanup(srv.Close)
+	return srv.URL + "/blobs/slug.tgz?" + blobSecret
 }
 
 // X-Heroku-Warning never reaches heroku-go's logger (which prints it raw);
@@ -489,5 +484,47 @@ func TestListTimeoutAddonsDegrade(t *testing.T) {
 	if len(w) != 1 || !strings.Contains(w[0], "add-ons could not be listed (rate limited by the Heroku API on /addons") ||
 		!strings.Contains(w[0], "listing timeout") {
 		t.Errorf("warnings = %q", w)
+	}
+}
+
+// API bodies are asked for uncompressed, so the caps and the idle timeout
+// count what crosses the wire.
+func TestAPIAsksForIdentity(t *testing.T) {
+	api := newFakeAPI(t)
+	var seen atomic.Value
+	api.handle("/account/rate-limits", func(w http.ResponseWriter, r *http.Request) {
+		seen.Store(r.Header.Get("Accept-Encoding"))
+		fmt.Fprint(w, `{"remaining": 100}`)
+	})
+	c := limitClient(t, api.srv.URL, Options{})
+	if _, err := c.RateLimitBudget(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := seen.Load(); got != "identity" {
+		t.Errorf("Accept-Encoding = %q, want identity", got)
+	}
+}
+
+// A slug blob served with Content-Encoding: gzip (object metadata some
+// uploaders set) is read as the tarball it is, not decompressed twice.
+func TestSlugBlobWithContentEncoding(t *testing.T) {
+	api := newFakeAPI(t)
+	tgz := slugTarball(t, slugFiles)
+	var seen atomic.Value
+	api.install(cedarApp(blobURL(t, func(w http.ResponseWriter, r *http.Request) {
+		seen.Store(r.Header.Get("Accept-Encoding"))
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Write(tgz)
+	})))
+	c := limitClient(t, api.srv.URL, Options{})
+	snap, err := c.Snapshot(context.Background(), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.Files == nil || len(snap.Files.Entries) != 5 {
+		t.Errorf("files %v, gaps %v", snap.Files != nil, snap.Gaps)
+	}
+	if got := seen.Load(); got != "identity" {
+		t.Errorf("Accept-Encoding = %q, want identity", got)
 	}
 }
