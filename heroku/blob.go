@@ -55,6 +55,10 @@ func (c *Client) readSlug(ctx context.Context, method, raw, extra string) (*audi
 	}
 	files, err := slug.Read(resp.Body, opt)
 	if err != nil {
+		var stall *StallError
+		if errors.As(err, &stall) {
+			return nil, "reading slug: " + stallReason(stall)
+		}
 		if ctx.Err() != nil {
 			return nil, "reading slug: " + transferReason(ctx, ctx.Err(), time.Since(start))
 		}
@@ -69,7 +73,10 @@ func (c *Client) readSlug(ctx context.Context, method, raw, extra string) (*audi
 // transferReason names a failed transfer in a few words, never quoting the
 // URL the standard library's error carries.
 func transferReason(ctx context.Context, err error, elapsed time.Duration) string {
+	var stall *StallError
 	switch {
+	case errors.As(err, &stall):
+		return stallReason(stall)
 	case isTimeout(err):
 		return "timed out after " + roundDuration(elapsed).String()
 	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
@@ -83,6 +90,10 @@ func transferReason(ctx context.Context, err error, elapsed time.Duration) strin
 		return strings.ToLower(ue.Op) + " failed"
 	}
 	return "request failed"
+}
+
+func stallReason(e *StallError) string {
+	return fmt.Sprintf("no progress: less than %s in %s (the idle timeout)", sizeName(minProgress), e.Idle)
 }
 
 // scrub removes secrets from text that came from elsewhere (a slug reader's

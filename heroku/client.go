@@ -9,6 +9,13 @@
 // The token goes only to the API host: slug tarballs are fetched from their
 // presigned URLs by a separate client that never sends it.
 //
+// Everything read is bounded before it is decoded: API bodies (8 MiB, error
+// bodies 64 KiB), listings across their pages (64 MiB, 200 pages), slug
+// entries and names (slug.Options); every response fails when it makes no
+// progress for the idle timeout (30s), and fleet listings have their own
+// deadline (5m). Past a cap or a deadline the part or the app is an *Error
+// naming it, never the body.
+//
 // Fleet audits (a team, the whole account, a pipeline) fetch the team- or
 // account-wide lists once and then at most five calls per app: see Fleet.
 package heroku
@@ -53,6 +60,25 @@ type Options struct {
 	// SkipSlugFiles stops at the slug's metadata and leaves Files to the
 	// caller: `--dir` audits a checkout's files instead of the running slug.
 	SkipSlugFiles bool
+
+	// MaxBody caps one successful API response body (default 8 MiB) and
+	// MaxErrorBody one non-2xx body (default 64 KiB), before anything
+	// decodes them. Past a cap the request fails, naming the cap.
+	MaxBody      int64
+	MaxErrorBody int64
+	// MaxListBytes caps all the pages of one listing together (default
+	// 64 MiB) and MaxPages their number (default 200).
+	MaxListBytes int64
+	MaxPages     int
+	// IdleTimeout fails a response that, while waited on, delivers less
+	// than 1 KiB in this long (default 30s): its headers, an API body, a
+	// slug download. Negative disables it.
+	IdleTimeout time.Duration
+	// ListTimeout bounds each fleet listing (ListTeamApps, ListAllApps,
+	// ListPipelineApps, NewTeamFleet, NewFleet) from its first request to
+	// its last page, 429 retries included (default 5m), whatever the
+	// caller's context allows. Negative disables it.
+	ListTimeout time.Duration
 }
 
 // Client fetches app snapshots. It is safe for concurrent use.
@@ -68,6 +94,12 @@ type Client struct {
 	// which is served in-process.
 	anyBlobURL bool
 	skipFiles  bool
+
+	warnings     *warnings
+	maxListBytes int64
+	maxPages     int
+	idle         time.Duration
+	listTimeout  time.Duration
 }
 
 // New returns a client for the Platform API at opt.URL.
@@ -119,6 +151,25 @@ func newClient(opt Options, fixtures bool) (*Client, error) {
 	if conc <= 0 {
 		conc = DefaultConcurrency
 	}
+	idle := orDefault(opt.IdleTimeout, DefaultIdleTimeout)
+	warn := &warnings{token: opt.Token}
+	// Bodies are capped and watched right above the network, under the
+	// pacer (so each attempt is) and under hk.Transport (so heroku-go's
+	// decoding of error bodies is).
+	inner = &bounded{
+		next:        inner,
+		maxBody:     positiveOr(opt.MaxBody, DefaultMaxBody),
+		maxErrBody:  positiveOr(opt.MaxErrorBody, DefaultMaxErrorBody),
+		idle:        idle,
+		minProgress: minProgress,
+		warnings:    warn,
+		identity:    true,
+	}
+	// Slug downloads are watched for stalls; their size is slug.Read's to
+	// bound (MaxUncompressed). They too are asked for as stored: a blob
+	// served with Content-Encoding: gzip is then the tarball itself, which
+	// slug.Read decompresses under its own caps.
+	blobTr = &bounded{next: blobTr, idle: idle, minProgress: minProgress, identity: true}
 	p := newPacer(inner, opt.Retry, conc)
 	ua := opt.UserAgent
 	if ua == "" {
@@ -147,7 +198,32 @@ func newClient(opt Options, fixtures bool) (*Client, error) {
 		slugOpt:     opt.SlugOptions, // zero fields take slug's defaults
 		anyBlobURL:  fixtures,
 		skipFiles:   opt.SkipSlugFiles,
+
+		warnings:     warn,
+		maxListBytes: positiveOr(opt.MaxListBytes, DefaultMaxListBytes),
+		maxPages:     positiveOr(opt.MaxPages, DefaultMaxPages),
+		idle:         idle,
+		listTimeout:  orDefault(opt.ListTimeout, DefaultListTimeout),
 	}, nil
+}
+
+// positiveOr is v when positive, else def: caps cannot be turned off.
+func positiveOr[T int | int64](v, def T) T {
+	if v > 0 {
+		return v
+	}
+	return def
+}
+
+// orDefault is v when positive, def when zero, and 0 (off) when negative.
+func orDefault[T int | int64 | time.Duration](v, def T) T {
+	switch {
+	case v < 0:
+		return 0
+	case v == 0:
+		return def
+	}
+	return v
 }
 
 // blobRedirect follows a few redirects of a slug download. No Authorization

@@ -64,6 +64,21 @@ func (c *Client) apiError(app, path string, appPath bool, obs *observation, elap
 	e := &Error{App: app}
 	status, id := 0, ""
 	var he hk.Error
+	var tooLarge *BodyTooLargeError
+	var stall *StallError
+	if errors.As(err, &tooLarge) {
+		// The cap is named, never the body.
+		e.Kind, e.Msg = Malformed, fmt.Sprintf("response from %s is larger than the %s cap", path, sizeName(tooLarge.Limit))
+		return e
+	}
+	if errors.Is(err, errListCap) {
+		e.Kind, e.Msg = Malformed, fmt.Sprintf("listing %s is larger than the %s cap across its pages", path, sizeName(c.maxListBytes))
+		return e
+	}
+	if errors.As(err, &stall) || obs != nil && obs.stalled.Load() && !errors.As(err, &he) {
+		e.Kind, e.Msg = Timeout, fmt.Sprintf("no progress on %s: less than %s in %s (the idle timeout)", path, sizeName(minProgress), c.idle)
+		return e
+	}
 	if errors.As(err, &he) {
 		status, id = he.StatusCode, he.ID
 	} else if obs != nil && obs.status.Load() >= 300 {
@@ -83,8 +98,10 @@ func (c *Client) apiError(app, path string, appPath bool, obs *observation, elap
 		e.Msg = fmt.Sprintf("rate limited by the Heroku API on %s (still 429 after %d attempts)", path, attempts(obs))
 	case status >= 500:
 		e.Kind, e.Msg = Server, fmt.Sprintf("Heroku API error %d on %s", status, path)
+		e.Msg += overCapNote(obs)
 	case status != 0:
 		e.Kind, e.Msg = Other, fmt.Sprintf("Heroku API error %d%s on %s", status, idSuffix(id), path)
+		e.Msg += overCapNote(obs)
 	case isTimeout(err):
 		e.Kind, e.Msg = Timeout, fmt.Sprintf("timed out after %s on %s", roundDuration(elapsed), path)
 	case errors.Is(err, context.Canceled):
@@ -100,6 +117,15 @@ func (c *Client) apiError(app, path string, appPath bool, obs *observation, elap
 	}
 	e.Msg = c.redact(e.Msg)
 	return e
+}
+
+// overCapNote says an error answer's body went past its cap (and so was
+// not read).
+func overCapNote(obs *observation) string {
+	if obs == nil || obs.overCap.Load() == 0 {
+		return ""
+	}
+	return " (its body was larger than the " + sizeName(obs.overCap.Load()) + " error-body cap)"
 }
 
 func attempts(obs *observation) int64 {

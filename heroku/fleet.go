@@ -41,9 +41,11 @@ var stageOrder = []string{"test", "review", "development", "staging", "productio
 // ListTeamApps lists every app of a team (GET /teams/{team}/apps, every
 // page), sorted by name.
 func (c *Client) ListTeamApps(ctx context.Context, team string) ([]AppRef, error) {
-	apps, e := c.teamApps(patient(ctx), team)
+	lctx, cancel := c.listCtx(ctx)
+	defer cancel()
+	apps, e := c.teamApps(lctx, team)
 	if e != nil {
-		return nil, e
+		return nil, c.listFailed(ctx, lctx, e)
 	}
 	return refsOf(apps, team), nil
 }
@@ -51,9 +53,11 @@ func (c *Client) ListTeamApps(ctx context.Context, team string) ([]AppRef, error
 // ListAllApps lists every app the token can see (GET /apps, every page),
 // sorted by name.
 func (c *Client) ListAllApps(ctx context.Context) ([]AppRef, error) {
-	apps, e := c.accountApps(patient(ctx))
+	lctx, cancel := c.listCtx(ctx)
+	defer cancel()
+	apps, e := c.accountApps(lctx)
 	if e != nil {
-		return nil, e
+		return nil, c.listFailed(ctx, lctx, e)
 	}
 	return refsOf(apps, ""), nil
 }
@@ -69,7 +73,16 @@ func (c *Client) ListAllApps(ctx context.Context) ([]AppRef, error) {
 // keeps its id as Name: auditing it then reports why, and the other apps
 // of the pipeline are still audited.
 func (c *Client) ListPipelineApps(ctx context.Context, pipeline string) ([]AppRef, error) {
-	ctx = patient(ctx)
+	lctx, cancel := c.listCtx(ctx)
+	defer cancel()
+	refs, e := c.listPipelineApps(lctx, pipeline)
+	if e != nil {
+		return nil, c.listFailed(ctx, lctx, e)
+	}
+	return refs, nil
+}
+
+func (c *Client) listPipelineApps(ctx context.Context, pipeline string) ([]AppRef, *Error) {
 	scope := fmt.Sprintf("pipeline %q", pipeline)
 	if err := checkIdent("pipeline", pipeline); err != nil {
 		return nil, &Error{Scope: scope, Kind: Other, Msg: err.Error()}
@@ -227,8 +240,9 @@ type Fleet struct {
 // team's add-ons, assigned to their billing app), once each. If the add-on
 // listing fails, each app's add-ons are fetched with it instead (one more
 // call per app) and Warnings says so.
-func (c *Client) NewTeamFleet(ctx context.Context, team string) (*Fleet, error) {
-	ctx = patient(ctx)
+func (c *Client) NewTeamFleet(parent context.Context, team string) (*Fleet, error) {
+	ctx, cancel := c.listCtx(parent)
+	defer cancel()
 	scope := fmt.Sprintf("team %q", team)
 	var apps []hk.App
 	var addons []hk.AddOn
@@ -242,10 +256,15 @@ func (c *Client) NewTeamFleet(ctx context.Context, team string) (*Fleet, error) 
 	})
 	wg.Wait()
 	if appsErr != nil {
-		return nil, appsErr
+		return nil, c.listFailed(parent, ctx, appsErr)
 	}
-	if addonsErr != nil && (addonsErr.Kind == Unauthorized || ctx.Err() != nil) {
+	// An add-on listing that ran out of time degrades to per-app add-ons,
+	// with a warning; only the caller's own context ending stops the fleet.
+	if addonsErr != nil && (addonsErr.Kind == Unauthorized || parent.Err() != nil) {
 		return nil, scoped(addonsErr, scope)
+	}
+	if addonsErr != nil {
+		addonsErr = c.listFailed(parent, ctx, addonsErr)
 	}
 	f := c.newFleet(refsOf(apps, team), apps)
 	f.setAddons(scope, addons, addonsErr)
@@ -259,8 +278,9 @@ func (c *Client) NewTeamFleet(ctx context.Context, team string) (*Fleet, error) 
 // missing from those listings (a team app the user has not joined) has its
 // record and add-ons fetched with it: two more calls for that app. A
 // failed listing degrades the same way, with a warning.
-func (c *Client) NewFleet(ctx context.Context, refs []AppRef) (*Fleet, error) {
-	ctx = patient(ctx)
+func (c *Client) NewFleet(parent context.Context, refs []AppRef) (*Fleet, error) {
+	ctx, cancel := c.listCtx(parent)
+	defer cancel()
 	refs = slices.Clone(refs)
 	if len(refs) == 0 {
 		return c.newFleet(refs, nil), nil
@@ -276,9 +296,15 @@ func (c *Client) NewFleet(ctx context.Context, refs []AppRef) (*Fleet, error) {
 	})
 	wg.Wait()
 	for _, e := range []*Error{appsErr, addonsErr} {
-		if e != nil && (e.Kind == Unauthorized || ctx.Err() != nil) {
+		if e != nil && (e.Kind == Unauthorized || parent.Err() != nil) {
 			return nil, scoped(e, scope)
 		}
+	}
+	if appsErr != nil {
+		appsErr = c.listFailed(parent, ctx, appsErr)
+	}
+	if addonsErr != nil {
+		addonsErr = c.listFailed(parent, ctx, addonsErr)
 	}
 	f := c.newFleet(refs, apps)
 	if appsErr != nil {
@@ -405,6 +431,32 @@ func (f *Fleet) Each(ctx context.Context, refs []AppRef, fn func(i int, snap *au
 	}
 	_ = g.Wait()
 	return ctx.Err()
+}
+
+// errListTimeout is the cause of a listing context that ran out.
+var errListTimeout = errors.New("listing timeout")
+
+// listCtx bounds a fleet listing by Options.ListTimeout, whatever the
+// caller's context allows: a listing that is rate limited forever (its
+// 429s are retried as long as the context lives) still ends.
+func (c *Client) listCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx = patient(ctx)
+	if c.listTimeout <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeoutCause(ctx, c.listTimeout, errListTimeout)
+}
+
+// listFailed says so when a listing failed because its own timeout ran
+// out, rather than the caller's context.
+func (c *Client) listFailed(parent, lctx context.Context, e *Error) *Error {
+	if e == nil || parent.Err() != nil || !errors.Is(context.Cause(lctx), errListTimeout) ||
+		e.Kind != Timeout && e.Kind != RateLimited {
+		return e
+	}
+	out := *e
+	out.Msg += fmt.Sprintf(" (gave up at the %s listing timeout)", c.listTimeout)
+	return &out
 }
 
 // teamApps fetches every app record of a team. Team-app objects are a subset

@@ -31,7 +31,7 @@ type fakeAPI struct {
 	ranges map[string][]string
 }
 
-func newFakeAPI(t *testing.T) *fakeAPI {
+func newFakeAPI(t testing.TB) *fakeAPI {
 	t.Helper()
 	f := &fakeAPI{routes: map[string]http.HandlerFunc{}, hits: map[string]int{}, auth: map[string]bool{}, ranges: map[string][]string{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))

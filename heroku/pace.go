@@ -143,6 +143,8 @@ func newPacer(next http.RoundTripper, p RetryPolicy, concurrency int) *pacer {
 type observation struct {
 	status   atomic.Int64
 	attempts atomic.Int64
+	overCap  atomic.Int64 // the cap a body went past (the last attempt's), 0 if none
+	stalled  atomic.Bool  // a body read stalled past the idle timeout
 }
 
 type observationKey struct{}

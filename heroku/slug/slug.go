@@ -36,6 +36,13 @@ type Options struct {
 	// so a highly compressible slug cannot keep the reader busy for hours.
 	// Default 8 GiB: slugs are at most 1 GB compressed.
 	MaxUncompressed int64
+
+	// MaxName bounds one entry's name (PAX and GNU long names included);
+	// default 4 KiB. A longer one is skipped and listed, shortened. The
+	// header text of every entry beyond its first 512 bytes (long names,
+	// link targets, PAX records) is charged to MaxTotal: a slug of many
+	// long names fails at that cap instead of costing gigabytes.
+	MaxName int
 }
 
 const (
@@ -43,6 +50,13 @@ const (
 	defaultMaxTotal        = 20 << 20
 	defaultMaxEntries      = 500_000
 	defaultMaxUncompressed = 8 << 30
+	defaultMaxName         = 4 << 10
+
+	// freeHeader is the header text of an entry that is not charged to
+	// MaxTotal: real slugs' names are well under it.
+	freeHeader = 512
+	// maxNoted bounds Files.Noted; the rest are counted in a notice.
+	maxNoted = 100
 
 	// maxSkipped bounds Files.Skipped: a hostile slug of a million symlinks
 	// must not grow the report without limit.
@@ -58,6 +72,7 @@ func DefaultOptions() Options {
 		MaxTotal:        defaultMaxTotal,
 		MaxEntries:      defaultMaxEntries,
 		MaxUncompressed: defaultMaxUncompressed,
+		MaxName:         defaultMaxName,
 	}
 }
 
@@ -75,6 +90,9 @@ func (o Options) withDefaults() Options {
 	if o.MaxUncompressed <= 0 {
 		o.MaxUncompressed = d.MaxUncompressed
 	}
+	if o.MaxName <= 0 {
+		o.MaxName = d.MaxName
+	}
 	return o
 }
 
@@ -86,6 +104,9 @@ var (
 	ErrTruncated      = errors.New("slug: archive ends early")
 	ErrTooManyEntries = errors.New("slug: too many entries")
 	ErrTooLarge       = errors.New("slug: too large uncompressed")
+	// ErrNamesTooLarge is a slug whose entry names (and other header text)
+	// went past the MaxTotal cap they are charged to.
+	ErrNamesTooLarge = errors.New("slug: entry names too large")
 )
 
 // Read streams a gzipped tar slug and returns the picked files keyed by path
@@ -139,6 +160,7 @@ type picker struct {
 	total        int64
 	sourceBudget int64
 	noted        map[string]bool
+	notedMore    int
 	skippedMore  int
 }
 
@@ -157,6 +179,10 @@ func newPicker(opt Options) *picker {
 
 func (p *picker) files() *audit.Files {
 	p.out.SkippedMore = p.skippedMore
+	if p.notedMore > 0 {
+		p.out.Notices = append(p.out.Notices, fmt.Sprintf(
+			"%d more entries seen but not read (dotenv files and the like) are not listed: more than %d", p.notedMore, maxNoted))
+	}
 	return p.out
 }
 
@@ -169,6 +195,10 @@ func (p *picker) skip(name, reason string) {
 }
 
 func (p *picker) note(rel string) {
+	if len(p.out.Noted) >= maxNoted && !p.noted[rel] {
+		p.notedMore++
+		return
+	}
 	if !p.noted[rel] {
 		p.noted[rel] = true
 		p.out.Noted = append(p.out.Noted, rel)
@@ -178,6 +208,13 @@ func (p *picker) note(rel string) {
 // entry handles one tar entry. It returns an error only when reading the
 // entry's data fails; everything about the entry itself is a skip.
 func (p *picker) entry(hdr *tar.Header, data io.Reader) error {
+	if err := p.chargeHeader(hdr); err != nil {
+		return err
+	}
+	if len(hdr.Name) > p.opt.MaxName {
+		p.skip(strings.TrimPrefix(hdr.Name, "./"), fmt.Sprintf("name longer than the %s cap", human(int64(p.opt.MaxName))))
+		return nil
+	}
 	rel, verdict := appRel(hdr.Name)
 	shown := strings.TrimPrefix(hdr.Name, "./")
 	switch verdict {
@@ -244,12 +281,18 @@ func (p *picker) entry(hdr *tar.Header, data io.Reader) error {
 		p.skip(rel, fmt.Sprintf("larger than the %s per-file cap", human(p.opt.MaxFile)))
 		return nil
 	}
-	prev := int64(len(p.out.Entries[rel])) // a repeated entry replaces the earlier one
+	// A picked file costs its size and its name (the key it is kept
+	// under): many empty files cannot grow the result past the cap.
+	cost := size + int64(len(rel))
+	var prev int64 // a repeated entry replaces the earlier one
+	if old, ok := p.out.Entries[rel]; ok {
+		prev = int64(len(old)) + int64(len(rel))
+	}
 	budget := p.opt.MaxTotal
 	if isSource(rel) && !p.isExtra(rel) {
 		budget = p.sourceBudget
 	}
-	if p.total-prev+size > budget {
+	if p.total-prev+cost > budget {
 		p.skip(rel, fmt.Sprintf("over the %s total cap", human(p.opt.MaxTotal)))
 		return nil
 	}
@@ -257,8 +300,30 @@ func (p *picker) entry(hdr *tar.Header, data io.Reader) error {
 	if _, err := io.ReadFull(data, buf); err != nil {
 		return err
 	}
-	p.total += size - prev
+	p.total += cost - prev
 	p.out.Entries[rel] = buf
+	return nil
+}
+
+// chargeHeader charges the header text of an entry beyond its first
+// freeHeader bytes to the total budget, and fails once that is spent.
+func (p *picker) chargeHeader(hdr *tar.Header) error {
+	n := len(hdr.Name) + len(hdr.Linkname) + len(hdr.Uname) + len(hdr.Gname)
+	for k, v := range hdr.PAXRecords {
+		switch k {
+		case "path", "linkpath", "uname", "gname": // counted above
+		default:
+			n += len(k) + len(v)
+		}
+	}
+	if n <= freeHeader {
+		return nil
+	}
+	p.total += int64(n - freeHeader)
+	if p.total > p.opt.MaxTotal {
+		return fmt.Errorf("%w: over the %s total cap (header text beyond %d bytes an entry is charged to it)",
+			ErrNamesTooLarge, human(p.opt.MaxTotal), freeHeader)
+	}
 	return nil
 }
 
@@ -336,6 +401,8 @@ func human(n int64) string {
 func classify(err error, header bool) error {
 	var tooLarge *limitError
 	switch {
+	case errors.Is(err, ErrNamesTooLarge):
+		return err
 	case errors.As(err, &tooLarge):
 		return fmt.Errorf("%w (more than %s)", ErrTooLarge, human(tooLarge.limit))
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
