@@ -9,7 +9,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -86,6 +88,8 @@ func runAudit(ctx context.Context, opts Options, sys system, code *int) error {
 		popt.Timeout = opts.Timeout // a fleet waits as long as the rate limit needs
 	}
 	var src pipeline.Source
+	var warnMu sync.Mutex
+	var warnings []string
 	switch {
 	case len(opts.Apps) == 0 && opts.Dir != "" && !isFleet(opts):
 		// the checkout alone
@@ -98,6 +102,15 @@ func runAudit(ctx context.Context, opts Options, sys system, code *int) error {
 		}
 		bar := newProgress(sys)
 		client.OnWait(bar.waiting)
+		// X-Heroku-Warning (a deprecation, maintenance): once each, as a
+		// notice of the report
+		client.OnWarning(func(msg string) {
+			warnMu.Lock()
+			defer warnMu.Unlock()
+			if n := "Heroku API: " + msg; !slices.Contains(warnings, n) {
+				warnings = append(warnings, n)
+			}
+		})
 		src = client
 		if isFleet(opts) {
 			f, err := selectFleet(ctx, client, &opts, sys)
@@ -116,8 +129,11 @@ func runAudit(ctx context.Context, opts Options, sys system, code *int) error {
 		bar.finish()
 	}
 
+	warnMu.Lock()
+	notices := append(slices.Clone(warnings), run.Notices...)
+	warnMu.Unlock()
 	rep := report.Report{Tool: report.Tool{Name: "herokuaudit", Version: toolVersion()}, Results: run.Results,
-		Color: opts.Color, Details: opts.Details, Notices: run.Notices, Baseline: run.Baseline,
+		Color: opts.Color, Details: opts.Details, Notices: notices, Baseline: run.Baseline,
 		Gate: &report.Gate{Tripped: run.Verdict.Tripped(), Reasons: run.Verdict.All()}}
 	if err := writeReport(opts, sys, rep); err != nil {
 		return err

@@ -266,3 +266,30 @@ func TestGateLinesAreBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestHerokuWarningIsOneNotice: an X-Heroku-Warning on every response is
+// one notice, in the report and on stderr, cleaned of control characters
+// and of the token.
+func TestHerokuWarningIsOneNotice(t *testing.T) {
+	const token = "tok-0123456789abcdef"
+	fixtures := fixture.Handler(fixturesDir)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Heroku-Warning", "this API version is deprecated \u202e for "+token)
+		fixtures.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	code, out, errOut := runCLI(t, map[string]string{"HEROKU_API_KEY": token}, "--api-url", srv.URL, "-f", "json", "flask-secure")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if n := strings.Count(errOut, "Heroku API: this API version is deprecated"); n != 1 {
+		t.Errorf("the warning is on stderr %d times:\n%s", n, errOut)
+	}
+	if strings.Contains(errOut+out, token) || strings.Contains(errOut, "\u202e") {
+		t.Errorf("the token or a control character got through:\n%q", errOut)
+	}
+	var doc struct{ Notices []string }
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc.Notices) != 1 || !strings.HasPrefix(doc.Notices[0], "Heroku API: ") {
+		t.Errorf("notices = %q (%v)", doc.Notices, err)
+	}
+}
