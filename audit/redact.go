@@ -149,9 +149,13 @@ func variants(v string) []string {
 	userinfo := strings.TrimPrefix((&url.URL{User: url.User(v)}).String(), "//")
 	userinfo = strings.TrimSuffix(userinfo, "@")
 	for _, enc := range []string{url.QueryEscape(v), url.PathEscape(v), userinfo} {
-		out = append(out, enc, lowerHex(enc))
+		out = append(out, enc)
+		if strings.Contains(enc, "%") {
+			out = append(out, lowerHex(enc))
+		}
 	}
-	return out
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 var pctEscape = regexp.MustCompile(`%[0-9A-F]{2}`)

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -88,5 +89,37 @@ func TestDiffRedactsEntries(t *testing.T) {
 	}
 	if !strings.Contains(all, "<redacted: LOG_TARGET fp:") {
 		t.Errorf("diff values carry no fingerprint:\n%s", all)
+	}
+}
+
+// BenchmarkRedactFleet redacts the run of a fleet: 500 apps of 40 config
+// vars and 60 findings each, with a few notices.
+func BenchmarkRedactFleet(b *testing.B) {
+	const apps, vars, findings = 500, 40, 60
+	snaps := make([]*audit.Snapshot, apps)
+	for i := range snaps {
+		cv := map[string]string{}
+		for j := range vars {
+			cv[fmt.Sprintf("VAR_%d", j)] = fmt.Sprintf("value-%d-%d-%s", i, j, strings.Repeat("x", j))
+		}
+		snaps[i] = &audit.Snapshot{App: audit.App{Name: fmt.Sprintf("app-%d", i)}, ConfigVars: cv}
+	}
+	mk := func() Run {
+		run := Run{Notices: []string{"app-1: git could not list", "the suppression of x (y) expired"}}
+		for i := range apps {
+			r := audit.Result{App: snaps[i].App.Name}
+			for j := range findings {
+				r.Findings = append(r.Findings, audit.Finding{Check: "c", Title: "a title", Message: fmt.Sprintf("message %d about VAR_%d", j, j),
+					Remediation: "heroku config:set X=1 -a " + r.App, Evidence: []audit.Evidence{{Text: "config var VAR_1 is set"}}})
+			}
+			run.Results = append(run.Results, r)
+		}
+		return run
+	}
+	for b.Loop() {
+		b.StopTimer()
+		run := mk()
+		b.StartTimer()
+		redactRun(&run, snaps, Options{Secrets: []string{"tok-0123456789abcdef"}})
 	}
 }
