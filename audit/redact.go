@@ -300,17 +300,26 @@ func (r *Redactor) redactFinding(f *Finding) {
 	f.Evidence = ev
 }
 
-// RedactDiff hides values in every string of a comparison's entries.
+// RedactDiff hides values in every string of a comparison's entries. With
+// fingerprints, a side that is wholly the value of the entry's own var
+// shows just its fingerprint, as diff shows a secret: "fp:1a2b3c4d".
 func (r *Redactor) RedactDiff(d *Diff) {
 	if r == nil || len(r.needles) == 0 {
 		return
 	}
+	side := func(key, v string) string {
+		out := r.Redact(v)
+		if fp, ok := strings.CutPrefix(out, "<redacted: "+key+" fp:"); ok && len(fp) == 9 && strings.HasSuffix(fp, ">") {
+			return "fp:" + strings.TrimSuffix(fp, ">")
+		}
+		return out
+	}
 	entries := make([]DiffEntry, len(d.Entries))
 	for i, e := range d.Entries {
+		e.A = side(e.Key, e.A)
+		e.B = side(e.Key, e.B)
 		e.Key = r.Redact(e.Key)
 		e.Reason = r.Redact(e.Reason)
-		e.A = r.Redact(e.A)
-		e.B = r.Redact(e.B)
 		entries[i] = e
 	}
 	d.Entries = entries
