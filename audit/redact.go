@@ -104,9 +104,11 @@ func NewRedactor(vars map[string]string, secrets []string) *Redactor {
 }
 
 // SnapshotRedactor makes the Redactor for output about the given apps:
-// each one's config vars, and the extra secrets. The apps' own names are
-// never hidden, though HEROKU_APP_NAME holds one: output names the app
-// anyway. Nil snapshots are skipped.
+// each one's config vars, and the extra secrets. The apps' own names and
+// the paths of their files are never hidden, though a var may hold one
+// (HEROKU_APP_NAME, GUNICORN_CONFIG=gunicorn.conf.py): output names the app
+// and places evidence in its files anyway, and hiding them would blank out
+// every mention. Nil snapshots are skipped.
 func SnapshotRedactor(secrets []string, snaps ...*Snapshot) *Redactor {
 	r := &Redactor{}
 	public := map[string]bool{}
@@ -115,6 +117,9 @@ func SnapshotRedactor(secrets []string, snaps ...*Snapshot) *Redactor {
 			continue
 		}
 		public[s.App.Name] = true
+		for _, p := range s.Files.Paths() {
+			public[p] = true
+		}
 		for _, n := range sortedKeys(s.ConfigVars) {
 			r.add(n, s.ConfigVars[n])
 		}

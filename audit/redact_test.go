@@ -107,10 +107,15 @@ func TestRedactorFingerprints(t *testing.T) {
 }
 
 func TestSnapshotRedactorKeepsAppNames(t *testing.T) {
-	s := &Snapshot{App: App{Name: "flask-production"}, ConfigVars: map[string]string{"HEROKU_APP_NAME": "flask-production", "X": "another-value"}}
+	s := &Snapshot{App: App{Name: "flask-production"},
+		ConfigVars: map[string]string{"HEROKU_APP_NAME": "flask-production", "X": "another-value", "GCONF": "gunicorn.conf.py"},
+		Files:      &Files{Entries: map[string][]byte{"gunicorn.conf.py": nil}}}
 	r := SnapshotRedactor([]string{"tok-abcdefgh1234"}, s, nil)
 	if got := r.Redact("heroku config:set X=1 -a flask-production"); got != "heroku config:set X=1 -a flask-production" {
 		t.Errorf("app name hidden: %q", got)
+	}
+	if got := r.Redact("timeout 20 (from config file gunicorn.conf.py)"); got != "timeout 20 (from config file gunicorn.conf.py)" {
+		t.Errorf("file path hidden: %q", got)
 	}
 	if got := r.Redact("another-value tok-abcdefgh1234"); got != "<redacted: X> <redacted>" {
 		t.Errorf("got %q", got)
