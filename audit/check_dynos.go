@@ -25,7 +25,7 @@ func runGunicornTimeout(v *View) Outcome {
 	}
 	p := w.proc
 	t := v.Setting(w, g.Timeout)
-	ev := settingEvidence(p, t, "%s: timeout %s (from %s)", p.Where, t.Raw, t.Source)
+	ev := settingEvidence(p, t, "%s: timeout %s", p.Where, shownSetting(t, string(t.Source)))
 	n, ok := t.Int()
 	// a timeout written in the command or a config file is a problem in the
 	// code, whatever a config var might override
@@ -38,7 +38,7 @@ func runGunicornTimeout(v *View) Outcome {
 	}
 	switch {
 	case !ok:
-		return Warnf("could not work out gunicorn's timeout (%s)", t.Raw).WithEv(ev).Fix("set --timeout 20 explicitly")
+		return Warnf("could not work out gunicorn's timeout (%s)", t.Shown()).WithEv(ev).Fix("set --timeout 20 explicitly")
 	case n == 0:
 		return sure(Warnf("gunicorn's timeout is disabled (0): a stuck request holds a worker forever").WithEv(ev).
 			Fix("add --timeout 20 to the %s command", p.Type))
@@ -47,6 +47,28 @@ func runGunicornTimeout(v *View) Outcome {
 			Fix("add --timeout 20 to the %s command (or timeout = 20 in the config file)", p.Type))
 	}
 	return Passf("gunicorn's timeout is %d s", n).WithEv(ev)
+}
+
+// shownSetting is a gunicorn setting as messages and evidence show it,
+// with where it came from: "16 (from command line)", "3 (from config var
+// WEB_CONCURRENCY)", "$LOG_TARGET (from command line)",
+// `os.environ["LOG_TARGET"] (from config file gunicorn.conf.py)`, "set in
+// $GUNICORN_CMD_ARGS (value not shown)". gunicorn.Value.Shown has the rule:
+// a value that came out of the environment is named by its variable unless
+// it is a number, a boolean or an enum word the check judges; a check
+// never prints Raw.
+func shownSetting(val gunicornValue, src string) string {
+	if inVar, ok := withheldVar(val); ok {
+		return "set in " + inVar + " (value not shown)"
+	}
+	return fmt.Sprintf("%s (from %s)", val.Shown(), src)
+}
+
+// withheldVar is the variable ("$GUNICORN_CMD_ARGS") whose value the
+// setting is part of, when Shown withholds it and names only the variable.
+func withheldVar(val gunicornValue) (string, bool) {
+	s := val.Shown()
+	return s, val.Withheld() && s == "$"+string(val.Source)
 }
 
 // settingEvidence places evidence about a gunicorn setting: at its
@@ -111,7 +133,10 @@ var accessLogs = Check{
 		if _, set := v.ConfigVar("GUNICORN_CMD_ARGS"); logfile.Source == "GUNICORN_CMD_ARGS" && !set {
 			src = "the Python buildpack's GUNICORN_CMD_ARGS default"
 		}
-		return Passf("gunicorn writes access logs to %s (from %s)", accessTarget(logfile.Raw), src)
+		if inVar, ok := withheldVar(logfile); ok {
+			return Passf("gunicorn writes access logs to a target set in %s (not shown)", inVar)
+		}
+		return Passf("gunicorn writes access logs to %s (from %s)", accessTarget(logfile.Shown()), src)
 	},
 }
 

@@ -81,10 +81,10 @@ func runGunicornWorkers(v *View) Outcome {
 	classVal := v.Setting(w, g.WorkerClass)
 	ev := []Evidence{settingEvidence(p, workersVal, "workers: %s", describeSource(v, workersVal))}
 	if threadsVal.Raw != "" && threadsVal.Source != "default" {
-		ev = append(ev, settingEvidence(p, threadsVal, "threads: %s (from %s)", threadsVal.Raw, threadsVal.Source))
+		ev = append(ev, settingEvidence(p, threadsVal, "threads: %s", shownSetting(threadsVal, string(threadsVal.Source))))
 	}
 	if classVal.Raw != "" && classVal.Source != "default" {
-		ev = append(ev, settingEvidence(p, classVal, "worker class: %s (from %s)", classVal.Raw, classVal.Source))
+		ev = append(ev, settingEvidence(p, classVal, "worker class: %s", shownSetting(classVal, string(classVal.Source))))
 	}
 	for _, n := range g.Notes {
 		ev = append(ev, Evidence{Text: n})
@@ -96,7 +96,7 @@ func runGunicornWorkers(v *View) Outcome {
 			return Warnf("workers come from cpu_count(), which reports the host's cores, not the dyno's share").WithEv(ev...).
 				Fix("use workers = int(os.environ.get('WEB_CONCURRENCY', 2)) in %s", g.ConfigFile).Sure()
 		}
-		return Warnf("could not work out the number of workers (%s)", workersVal.Raw).WithEv(ev...)
+		return Warnf("could not work out the number of workers (%s)", workersVal.Shown()).WithEv(ev...)
 	}
 	sizeName := ""
 	if f, ok := v.Process("web"); ok {
@@ -182,6 +182,7 @@ func sourceName(v *View, val gunicornValue) string {
 	return src
 }
 
+// describeSource shows a setting with where it came from; see shownSetting.
 func describeSource(v *View, val gunicornValue) string {
-	return fmt.Sprintf("%s (from %s)", val.Raw, sourceName(v, val))
+	return shownSetting(val, sourceName(v, val))
 }

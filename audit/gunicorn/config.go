@@ -427,7 +427,21 @@ func (e *evaluator) span(start int) string {
 	return sourceText(e.src, e.toks[start:e.pos])
 }
 
+// spanText gives a value built by a chain of operators (`a + b + c`) the
+// source text of the whole chain, once the chain is read: taking the text
+// at every operator would make a long chain quadratic. Values that carry
+// no text (numbers, strings evaluated) are left alone.
+func (e *evaluator) spanText(v *pyVal, start int) {
+	if v.text == "" && (v.expr || v.kind == pyList || v.env != "") {
+		v.text = e.span(start)
+	}
+}
+
 const maxExprDepth = 100
+
+// maxPathLen bounds a dotted name (os.environ.get): a longer one names
+// nothing the evaluator knows.
+const maxPathLen = 256
 
 // enter guards the recursion depth; callers defer e.leave().
 func (e *evaluator) enter() error {
@@ -478,13 +492,18 @@ func (e *evaluator) or() (pyVal, error) {
 	if err != nil {
 		return v, err
 	}
+	chained := false
 	for e.isName("or") {
 		e.pos++
 		w, err := e.and()
 		if err != nil {
 			return v, err
 		}
-		v = orVal(v, w, e.span(start))
+		v = orVal(v, w, "")
+		chained = true
+	}
+	if chained {
+		e.spanText(&v, start)
 	}
 	return v, nil
 }
@@ -512,13 +531,18 @@ func (e *evaluator) and() (pyVal, error) {
 	if err != nil {
 		return v, err
 	}
+	chained := false
 	for e.isName("and") {
 		e.pos++
 		w, err := e.not()
 		if err != nil {
 			return v, err
 		}
-		v = opaque(e.span(start), v, w)
+		v = opaque("", v, w)
+		chained = true
+	}
+	if chained {
+		e.spanText(&v, start)
 	}
 	return v, nil
 }
@@ -573,9 +597,13 @@ func (e *evaluator) binary(level int) (pyVal, error) {
 	if err != nil {
 		return v, err
 	}
+	chained := false
 	for {
 		op, ok := e.binaryOp(level)
 		if !ok {
+			if chained {
+				e.spanText(&v, start)
+			}
 			return v, nil
 		}
 		e.pos++
@@ -589,7 +617,8 @@ func (e *evaluator) binary(level int) (pyVal, error) {
 		if err != nil {
 			return v, err
 		}
-		v = combine(op, v, w, e.span(start))
+		v = combine(op, v, w, "")
+		chained = true
 	}
 }
 
@@ -781,6 +810,9 @@ func (e *evaluator) primary() (pyVal, error) {
 		}
 	}
 
+	// Values built here get the text of the whole chain once it is read:
+	// taking it at every step would make `a[1][1]…` quadratic.
+	spanned := false
 	for {
 		switch {
 		case e.isOp("."):
@@ -791,6 +823,10 @@ func (e *evaluator) primary() (pyVal, error) {
 			}
 			e.pos++
 			if path != "" {
+				if len(path) > maxPathLen {
+					v, path, spanned = opaque(""), "", true // no module has such a name
+					continue
+				}
 				path += "." + n.text
 				continue
 			}
@@ -798,7 +834,8 @@ func (e *evaluator) primary() (pyVal, error) {
 			// we know (gunicorn lower-cases log levels anyway).
 			method := n.text
 			if !e.isOp("(") {
-				v = opaque(e.span(start), v)
+				v = opaque("", v)
+				spanned = true
 				continue
 			}
 			args, _, err := e.callArgs()
@@ -808,9 +845,10 @@ func (e *evaluator) primary() (pyVal, error) {
 			switch {
 			case len(args) == 0 && (method == "lower" || method == "upper" || method == "strip"):
 				v = strMethod(v, method)
-				v.text = e.span(start)
+				spanned = true
 			default:
-				v = opaque(e.span(start), append(args, v)...)
+				v = opaque("", append(args, v)...)
+				spanned = true
 			}
 		case e.isOp("("):
 			args, kw, err := e.callArgs()
@@ -818,10 +856,12 @@ func (e *evaluator) primary() (pyVal, error) {
 				return v, err
 			}
 			if path == "" {
-				v = opaque(e.span(start), append(args, v)...)
+				v = opaque("", append(args, v)...)
+				spanned = true
 				continue
 			}
-			v = e.call(path, args, kw, e.span(start))
+			v = e.call(path, args, kw, "")
+			spanned = true
 			path = ""
 		case e.isOp("["):
 			e.pos++
@@ -833,18 +873,23 @@ func (e *evaluator) primary() (pyVal, error) {
 				return v, err
 			}
 			if (path == "os.environ" || path == "environ") && key.literal() && key.kind == pyStr {
-				v = pyVal{env: key.s, text: e.span(start)}
+				v = pyVal{env: key.s, text: ""}
+				spanned = true
 			} else {
 				base := v
 				if path != "" {
 					base = e.lookup(path)
 				}
-				v = opaque(e.span(start), base, key)
+				v = opaque("", base, key)
+				spanned = true
 			}
 			path = ""
 		default:
 			if path != "" {
 				v = e.lookup(path)
+			}
+			if spanned {
+				v.text = e.span(start)
 			}
 			return v, nil
 		}

@@ -54,6 +54,8 @@ type Effective struct {
 // in.Env; Text keeps what was written. PORT is left as written when in.Env
 // lacks it, because Heroku sets it only when the dyno starts. A variable
 // whose name looks secret is never substituted into a string setting.
+// Substituted values stay in Raw for checks to judge; output shows
+// Value.Shown, which names the variable instead of a free-text value.
 //
 // Resolve returns an error (an *ArgError, or a GUNICORN_CMD_ARGS splitting
 // error) when gunicorn would exit at start because of its arguments; the
@@ -86,7 +88,7 @@ func Resolve(in Inputs) (Effective, error) {
 	case cli.Config.IsSet():
 		file = eff.loadConfig(in, cli.Config.Raw, "-c")
 	case envArgs.Config.IsSet():
-		file = eff.loadConfig(in, envArgs.Config.Raw, "-c in GUNICORN_CMD_ARGS")
+		file = eff.loadConfig(in, envArgs.Config.Raw, cmdArgsConfig)
 	default:
 		file = eff.loadConfig(in, DefaultConfigFile, "")
 	}
@@ -166,18 +168,24 @@ func overlay(dst *Settings, src Settings) {
 // where it was named ("" for the implicit gunicorn.conf.py).
 func (eff *Effective) loadConfig(in Inputs, location, how string) Settings {
 	note := func(format string, a ...any) { eff.Notes = append(eff.Notes, fmt.Sprintf(format, a...)) }
+	// A location taken from GUNICORN_CMD_ARGS is a config var's text: notes
+	// name it only once it is known to be a file of the app.
+	named := "config file " + location + " named by " + how
+	if how == cmdArgsConfig {
+		named = "the config file named by " + how
+	}
 	if strings.ContainsAny(location, "$`") {
-		note("config file %s named by %s depends on the environment and was not read", location, how)
+		note("%s depends on the environment and was not read", named)
 		return Settings{}
 	}
 	candidates := configPaths(in.Dir, location)
 	if len(candidates) == 0 {
-		note("config file %s named by %s is outside the app and was not read", location, how)
+		note("%s is outside the app and was not read", named)
 		return Settings{}
 	}
 	if in.ReadFile == nil {
 		if how != "" {
-			note("config file %s named by %s was not checked: no files available", location, how)
+			note("%s was not checked: no files available", named)
 		}
 		return Settings{}
 	}
@@ -199,10 +207,14 @@ func (eff *Effective) loadConfig(in Inputs, location, how string) Settings {
 		return s
 	}
 	if how != "" {
-		note("config file %s named by %s was not found (gunicorn exits when it is missing)", location, how)
+		note("%s was not found (gunicorn exits when it is missing)", named)
 	}
 	return Settings{}
 }
+
+// cmdArgsConfig is how loadConfig is told the location came from -c in
+// GUNICORN_CMD_ARGS.
+const cmdArgsConfig = "-c in GUNICORN_CMD_ARGS"
 
 // configPaths maps a -c location to candidate paths relative to the app
 // root: "python:pkg.mod" is a module (pkg/mod.py or pkg/mod/__init__.py),
@@ -268,6 +280,12 @@ func resolveEnv(setting string, v *Value, env map[string]string, notes *[]string
 	if v.Env == "" || v.Expr || v.Text != "" || Source(v.Env) == v.Source {
 		return
 	}
+	// A variable named inside GUNICORN_CMD_ARGS is that var's text: the
+	// notes do not repeat it.
+	name := v.Env
+	if v.Source == SourceCmdArgsEnv {
+		name = "a variable named in GUNICORN_CMD_ARGS"
+	}
 	note := func(format string, a ...any) { *notes = append(*notes, fmt.Sprintf(format, a...)) }
 	val, set := env[v.Env]
 	if v.Env == "PORT" && !set {
@@ -282,11 +300,11 @@ func resolveEnv(setting string, v *Value, env map[string]string, notes *[]string
 	case set:
 		if intSettings[setting] {
 			if _, ok := parsePyInt(val); !ok {
-				note("%s reads %s, which is not an integer", setting, v.Env)
+				note("%s reads %s, which is not an integer", setting, name)
 				return
 			}
 		} else if secretLike(v.Env) {
-			note("%s reads %s; its value is not shown", setting, v.Env)
+			note("%s reads %s; its value is not shown", setting, name)
 			return
 		}
 		resolved = val
@@ -296,10 +314,10 @@ func resolveEnv(setting string, v *Value, env map[string]string, notes *[]string
 	case v.HasDefault:
 		resolved = v.Default
 	case shell:
-		note("%s reads %s, which is not set: the word expands to nothing", setting, v.Env)
+		note("%s reads %s, which is not set: the word expands to nothing", setting, name)
 		return
 	default:
-		note("%s reads %s, which is not set and has no default (None)", setting, v.Env)
+		note("%s reads %s, which is not set and has no default (None)", setting, name)
 		return
 	}
 	v.Text, v.Raw = v.Raw, resolved

@@ -104,6 +104,93 @@ func (v Value) Items() []string {
 	return out
 }
 
+// What output may show of a value. A setting's value is shown as it is
+// only when it is text of the app's own code: a word of the command line,
+// a literal of the config file, or gunicorn's default. A value that came
+// out of the environment (a config var such as GUNICORN_CMD_ARGS,
+// WEB_CONCURRENCY, FORWARDED_ALLOW_IPS or PORT, or one that Resolve
+// substituted for `$VAR`, `os.environ["VAR"]` or `os.getenv("VAR")`) is
+// shown by the reference that names its variable: `$GUNICORN_CMD_ARGS`,
+// `$LOG_TARGET`, `os.environ["LOG_TARGET"]`, `0.0.0.0:$PORT`. The one
+// exception is a value that parses as what gunicorn reads it as and that
+// cannot carry a secret: an integer (shown as the number it parses to), a
+// boolean, or one of the fixed words of an enum setting (a worker class or
+// log level gunicorn ships, "-" for stdout). Free text from the
+// environment (a URL, a path, a log file, a bind address) never is.
+//
+// Checks judge Raw; they put Shown, never Raw, into messages, evidence and
+// remediations.
+
+// safeWords are the fixed values of gunicorn's enum settings: worker
+// classes and log levels it ships, and "-" (stdout/stderr). None can carry
+// a secret, so they are shown even when they came from the environment.
+var safeWords = map[string]bool{
+	"sync": true, "gthread": true, "gevent": true, "eventlet": true, "tornado": true, "asgi": true,
+	"uvicorn.workers.UvicornWorker": true, "uvicorn.workers.UvicornH11Worker": true,
+	"uvicorn_worker.UvicornWorker": true, "uvicorn_worker.UvicornH11Worker": true,
+	"debug": true, "info": true, "warning": true, "error": true, "critical": true,
+	"-": true,
+}
+
+// envSources are the Sources whose Raw is a variable's value.
+var envSources = map[Source]string{
+	SourceCmdArgsEnv:     "$GUNICORN_CMD_ARGS",
+	SourceWebConcurrency: "$WEB_CONCURRENCY",
+	SourceForwardedIPs:   "$FORWARDED_ALLOW_IPS",
+	SourcePort:           "$PORT",
+}
+
+// FromEnv reports whether Raw holds (part of) an environment variable's
+// value rather than text of the app's own code.
+func (v Value) FromEnv() bool {
+	if _, ok := envSources[v.Source]; ok {
+		return v.IsSet() && !(v.Source == SourcePort && v.Env == "PORT")
+	}
+	return v.Text != ""
+}
+
+// Withheld reports whether Shown names where the value comes from instead
+// of showing it.
+func (v Value) Withheld() bool {
+	if !v.FromEnv() {
+		return false
+	}
+	if _, ok := v.Int(); ok {
+		return false
+	}
+	if _, ok := v.Bool(); ok {
+		return false
+	}
+	return !safeWords[strings.TrimSpace(v.Raw)] && !safeWords[strings.ToLower(strings.TrimSpace(v.Raw))]
+}
+
+// Shown is the value as output may show it (see the rule above): Raw when
+// it is the app's own text, the number, boolean or enum word it parses to,
+// or else the reference to its variable.
+func (v Value) Shown() string {
+	if !v.FromEnv() {
+		return v.Raw
+	}
+	if n, ok := v.Int(); ok && !v.Expr {
+		return strconv.Itoa(n)
+	}
+	if b, ok := v.Bool(); ok {
+		return strconv.FormatBool(b)
+	}
+	if w := strings.TrimSpace(v.Raw); safeWords[w] || safeWords[strings.ToLower(w)] {
+		return w
+	}
+	if ref, ok := envSources[v.Source]; ok {
+		if v.Source == SourcePort {
+			return "0.0.0.0:$PORT"
+		}
+		return ref
+	}
+	// Text is what the command line or config file wrote: `$LOG_TARGET`,
+	// `os.environ["LOG_TARGET"]`.
+	return v.Text
+}
+
 // String explains the value: "3 (from command line)",
 // "4 (from config file gunicorn.conf.py line 2, via WEB_CONCURRENCY)",
 // "multiprocessing.cpu_count() * 2 + 1 (expression, from config file
@@ -115,7 +202,7 @@ func (v Value) String() string {
 	var b strings.Builder
 	switch {
 	case v.Raw != "":
-		b.WriteString(v.Raw)
+		b.WriteString(v.Shown())
 	case strings.HasPrefix(string(v.Source), "config file "):
 		b.WriteString("None")
 	default:
@@ -135,7 +222,7 @@ func (v Value) String() string {
 			b.WriteString(", via " + v.Env)
 		} else {
 			b.WriteString(", reads " + v.Env)
-			if v.HasDefault {
+			if _, env := envSources[v.Source]; v.HasDefault && !env {
 				b.WriteString(", default " + v.Default)
 			}
 		}

@@ -15,6 +15,8 @@ type DiffOptions struct {
 	Timeout time.Duration
 	Checks  []audit.Check // nil: the catalog
 	FailOn  audit.Severity
+	// Secrets are values to hide besides the apps' config vars: the token.
+	Secrets []string
 }
 
 // DiffRun is a comparison's outcome. Trouble lists, one line each, the apps
@@ -84,6 +86,7 @@ func Diff(ctx context.Context, src Source, opt DiffOptions) (DiffRun, error) {
 		}
 		run.Diffs = append(run.Diffs, d)
 	}
+	redactDiffRun(&run, snaps, key, opt.Secrets)
 	return run, nil
 }
 

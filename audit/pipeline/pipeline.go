@@ -53,6 +53,10 @@ type Options struct {
 	HasBaseline bool
 
 	Gate Gate
+
+	// Secrets are values to hide from every output besides the apps'
+	// config vars, which are always hidden: the API token.
+	Secrets []string
 }
 
 // Gate is what trips a run.
@@ -135,6 +139,7 @@ func Audit(ctx context.Context, src Source, opt Options) (Run, error) {
 	}
 	run.Results = results
 	run.Verdict = opt.Gate.weigh(results)
+	redactRun(&run, snaps, opt)
 	return run, nil
 }
 
