@@ -121,7 +121,7 @@ func Audit(ctx context.Context, src Source, opt Options) (Run, error) {
 	audit.LinkSharedSecrets(snaps, key)
 	for i, s := range snaps {
 		if s != nil {
-			results[i] = audit.Audit(s, checks)
+			results[i] = auditWithin(ctx, s, checks, cmp.Or(opt.Timeout, defaultCheckTime))
 		}
 	}
 
@@ -174,6 +174,28 @@ func (g Gate) weigh(results []audit.Result) Verdict {
 		}
 	}
 	return v
+}
+
+// defaultCheckTime bounds an app's checks when no per-app timeout is set.
+// They take milliseconds; only hostile input could make them take longer.
+const defaultCheckTime = 2 * time.Minute
+
+// auditWithin runs the checks over one snapshot, giving up after limit: an
+// app whose files make a check slow costs the run that app's result, never
+// the others'. The abandoned checks finish in the background.
+func auditWithin(ctx context.Context, s *audit.Snapshot, checks []audit.Check, limit time.Duration) audit.Result {
+	done := make(chan audit.Result, 1)
+	go func() { done <- audit.Audit(s, checks) }()
+	t := time.NewTimer(limit)
+	defer t.Stop()
+	select {
+	case r := <-done:
+		return r
+	case <-t.C:
+		return audit.Failed(s.App.Name, fmt.Errorf("%s: the checks did not finish within %s", s.App.Name, limit))
+	case <-ctx.Done():
+		return audit.Failed(s.App.Name, fmt.Errorf("%s: interrupted while checking", s.App.Name))
+	}
 }
 
 // collect fetches every app's snapshot concurrently. An app that fails has a

@@ -204,3 +204,31 @@ func TestAuditRun(t *testing.T) {
 		}
 	})
 }
+
+// TestSlowChecksCostOneApp: an app whose checks do not finish within the
+// per-app timeout is an error naming the timeout; the other app is whole.
+func TestSlowChecksCostOneApp(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	slow := audit.Check{ID: "slow", Title: "slow", Severity: audit.Low, Run: func(v *audit.View) audit.Outcome {
+		if v.App().Name == "a" {
+			<-release // stands for a check that hostile input made slow
+		}
+		return audit.Passf("fine")
+	}}
+	s := &mapSource{calls: map[string]int{}, snaps: map[string]func() *audit.Snapshot{"a": secretApp("a"), "b": secretApp("b")}}
+	run, err := Audit(context.Background(), s, Options{Apps: []string{"a", "b"}, Checks: []audit.Check{slow},
+		Timeout: 50 * time.Millisecond, Gate: Gate{FailOn: audit.High}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := run.Results[0].Error; !strings.Contains(e, "a: the checks did not finish within 50ms") {
+		t.Errorf("slow app: error %q", e)
+	}
+	if r := run.Results[1]; r.Error != "" || r.Grade != "A" {
+		t.Errorf("the other app: %+v", r)
+	}
+	if len(run.Verdict.Trouble) != 1 {
+		t.Errorf("trouble = %q", run.Verdict.Trouble)
+	}
+}

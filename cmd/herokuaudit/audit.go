@@ -84,8 +84,10 @@ func runAudit(ctx context.Context, opts Options, sys system, code *int) error {
 		Baseline: baseline, HasBaseline: opts.Baseline != "",
 		Gate: pipeline.Gate{FailOn: gate, FailUnder: opts.FailUnder, OnlyNew: opts.FailOnNew},
 	}
-	if opts.TimeoutSet || !isFleet(opts) {
-		popt.Timeout = opts.Timeout // a fleet waits as long as the rate limit needs
+	popt.Timeout = opts.Timeout
+	if !opts.TimeoutSet && isFleet(opts) {
+		// a fleet's apps may wait long for the rate limit, but not for ever
+		popt.Timeout = fleetAppTimeout
 	}
 	var src pipeline.Source
 	var warnMu sync.Mutex
@@ -96,9 +98,12 @@ func runAudit(ctx context.Context, opts Options, sys system, code *int) error {
 	case len(opts.Apps) == 0 && !isFleet(opts):
 		return troublef("no app given: herokuaudit [flags] APP... (flags go before the apps; see --help)")
 	default:
-		client, err := newClient(ctx, opts, sys)
+		client, token, err := newClient(ctx, opts, sys)
 		if err != nil {
 			return err
+		}
+		if token != "" {
+			popt.Secrets = append(popt.Secrets, token)
 		}
 		bar := newProgress(sys)
 		client.OnWait(bar.waiting)
@@ -153,6 +158,10 @@ func runAudit(ctx context.Context, opts Options, sys system, code *int) error {
 	}
 	return nil
 }
+
+// fleetAppTimeout bounds each app of a fleet when --timeout is not given:
+// long enough for any wait the rate limit imposes, short of for ever.
+const fleetAppTimeout = 30 * time.Minute
 
 // maxGateLines bounds the gate's lines on stderr; a fleet may have
 // thousands of reasons, and the report has them all.

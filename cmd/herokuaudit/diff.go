@@ -112,9 +112,13 @@ func runDiff(ctx context.Context, opts diffOptions, sys system) error {
 		opts.Timeout = 2 * time.Minute
 	}
 
-	client, err := newClient(ctx, opts.Client, sys)
+	client, token, err := newClient(ctx, opts.Client, sys)
 	if err != nil {
 		return err
+	}
+	var secrets []string
+	if token != "" {
+		secrets = []string{token}
 	}
 	if opts.Pipeline != "" {
 		refs, err := client.ListPipelineApps(ctx, opts.Pipeline)
@@ -130,7 +134,7 @@ func runDiff(ctx context.Context, opts diffOptions, sys system) error {
 		}
 	}
 
-	run, err := pipeline.Diff(ctx, client, pipeline.DiffOptions{Pairs: pairs, Timeout: opts.Timeout, FailOn: gate})
+	run, err := pipeline.Diff(ctx, client, pipeline.DiffOptions{Pairs: pairs, Timeout: opts.Timeout, FailOn: gate, Secrets: secrets})
 	if err != nil {
 		return troublef("%v", err)
 	}

@@ -116,7 +116,7 @@ func newApp(sys system, code *int) *cli.App {
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "output `FORMAT`: " + strings.Join(report.FormatNames(), ", "), Destination: &opts.Format},
 			&cli.StringFlag{Name: "fail-on", Value: "high", Usage: "exit 1 when a check fails at or above `SEVERITY`: " + strings.Join(audit.SeverityNames(), ", ") + ", or none", Destination: &opts.FailOn},
 			&cli.IntFlag{Name: "fail-under", Value: 0, Usage: "exit 1 when an app scores below `SCORE` (0-100)", Destination: &opts.FailUnder},
-			&cli.DurationFlag{Name: "timeout", Value: 2 * time.Minute, Usage: "give up on an app after `DURATION` (with --team, --all or --pipeline: only when given)", Destination: &opts.Timeout},
+			&cli.DurationFlag{Name: "timeout", Value: 2 * time.Minute, Usage: "give up on fetching an app after `DURATION`, and on its checks after as long (with --team, --all or --pipeline: 30m unless given)", Destination: &opts.Timeout},
 			&cli.StringFlag{Name: "api-url", Usage: "Platform API base `URL` (default $HEROKU_HOST or https://api.heroku.com; http only on loopback)", Destination: &opts.APIURL},
 			&cli.StringFlag{Name: "fixtures", Usage: "serve the API from recorded fixtures in `DIR` (no account needed)", Destination: &opts.Fixtures},
 			&cli.StringFlag{Name: "dir", Usage: "audit the code in this local checkout `PATH` instead of the running slug; alone, audits the checkout without an app", Destination: &opts.Dir},
@@ -201,23 +201,24 @@ func parseGate(s string) (audit.Severity, error) {
 	return audit.ParseSeverity(s)
 }
 
-// newClient makes the API client: over the fixtures, or over the API
+// newClient makes the API client, and returns the token it uses (empty
+// over fixtures) so the output can be scrubbed of it: over the fixtures, or over the API
 // with the token found the way the Heroku CLI finds it.
-func newClient(ctx context.Context, opts Options, sys system) (*heroku.Client, error) {
+func newClient(ctx context.Context, opts Options, sys system) (*heroku.Client, string, error) {
 	hopts := heroku.Options{UserAgent: "herokuaudit/" + toolVersion(), SkipSlugFiles: opts.Dir != "", Concurrency: opts.Concurrency}
 	if opts.Fixtures != "" {
 		if st, err := os.Stat(opts.Fixtures); err != nil || !st.IsDir() {
-			return nil, troublef("--fixtures %s: not a directory", opts.Fixtures)
+			return nil, "", troublef("--fixtures %s: not a directory", opts.Fixtures)
 		}
 		c, err := heroku.NewFixtures(opts.Fixtures, hopts)
 		if err != nil {
-			return nil, troublef("%v", err)
+			return nil, "", troublef("%v", err)
 		}
-		return c, nil
+		return c, hopts.Token, nil
 	}
 	url, err := heroku.APIURL(opts.APIURL, sys.Getenv)
 	if err != nil {
-		return nil, troublef("%v", err)
+		return nil, "", troublef("%v", err)
 	}
 	env := heroku.DefaultEnv()
 	env.Getenv = sys.Getenv
@@ -228,12 +229,12 @@ func newClient(ctx context.Context, opts Options, sys system) (*heroku.Client, e
 	}
 	token, _, err := heroku.FindToken(ctx, env)
 	if err != nil {
-		return nil, troublef("%v", err)
+		return nil, "", troublef("%v", err)
 	}
 	hopts.Token, hopts.URL = token, url
 	c, err := heroku.New(hopts)
 	if err != nil {
-		return nil, troublef("%v", err)
+		return nil, "", troublef("%v", err)
 	}
-	return c, nil
+	return c, hopts.Token, nil
 }
