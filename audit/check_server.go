@@ -109,6 +109,15 @@ func runGunicornWorkers(v *View) Outcome {
 	threads, _ := threadsVal.Int()
 	class := strings.ToLower(classVal.Raw)
 	async := strings.Contains(class, "gevent") || strings.Contains(class, "eventlet") || strings.Contains(class, "uvicorn") || strings.Contains(class, "tornado")
+	unknown := fmt.Sprintf("web runs on %q, a dyno size herokuaudit does not know (facts as of %s)", sizeName, FactsAsOf)
+	switch {
+	case sizeName == "" || known:
+	case workersVal.Source == gunicorn.SourceDefault && v.HasPythonBuildpack():
+		// the buildpack sets WEB_CONCURRENCY from the size's memory and cores
+		return Skipf("%s: the WEB_CONCURRENCY the Python buildpack sets for it is not known", unknown).WithEv(ev...)
+	case workers > 1 || threads > 1 || async:
+		return Skipf("%s: %d workers not judged against its memory", unknown, workers).WithEv(ev...)
+	}
 	if known {
 		budget := size.RAMMB / mbPerWorker
 		if budget < 1 {

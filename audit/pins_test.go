@@ -387,7 +387,7 @@ func TestPinGunicornWorkers(t *testing.T) {
 	}
 	cases = append(cases,
 		// no memory judgement on a size the auditor does not know
-		pinCase{name: "unknown size, 64 workers", changes: []change{size("mega-9x"), w(64, "")}, status: Pass, msg: "64 workers, from command line"},
+		pinCase{name: "unknown size, 64 workers", changes: []change{size("mega-9x"), w(64, "")}, status: Skip, msg: "64 workers not judged against its memory"}, // never a silent pass,
 		// one sync worker with one thread serves one request at a time
 		pinCase{name: "1 worker, 1 thread", changes: []change{w(1, "--threads 1 ")}, status: Warn, msg: "one request at a time"},
 		pinCase{name: "1 worker, 2 threads", changes: []change{w(1, "--threads 2 ")}, status: Pass, msg: "1 workers × 2 threads"},
@@ -398,6 +398,8 @@ func TestPinGunicornWorkers(t *testing.T) {
 		pinCase{name: "1 tornado worker", changes: []change{w(1, "-k tornado ")}, status: Pass},
 		pinCase{name: "1 gevent worker", changes: []change{w(1, "-k gevent ")}, status: Pass},
 		pinCase{name: "1 worker on an unknown size", changes: []change{size("mega-9x"), w(1, "")}, status: Warn, msg: "one request at a time"},
+		pinCase{name: "4 workers on an unknown size", changes: []change{size("mega-9x"), w(4, "")}, status: Skip, msg: `"mega-9x", a dyno size herokuaudit does not know (facts as of 2026-11): 4 workers not judged`},
+		pinCase{name: "the buildpack's default on an unknown size", changes: []change{size("mega-9x")}, status: Skip, msg: "the WEB_CONCURRENCY the Python buildpack sets for it is not known"},
 	)
 	runPins(t, "gunicorn-workers", cases)
 }
