@@ -76,6 +76,10 @@ type Check struct {
 	// gap in one of them is the verdict (skip, or error when it failed)
 	// without running the check.
 	Needs []Part
+	// CrossApp marks a check that compares the apps of a run: it runs once
+	// every app is collected, on the thin snapshot each app leaves (see
+	// Thin), after the others ran on the whole one.
+	CrossApp bool
 	// Python marks a Python or Flask rule: an app built in another
 	// language skips it, saying which (platform checks run for every app).
 	Python bool

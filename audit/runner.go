@@ -2,6 +2,8 @@ package audit
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -36,10 +38,21 @@ func Audit(s *Snapshot, checks []Check) Result {
 		wg.Go(func() { findings[i] = runOne(s, &checks[i]) })
 	}
 	wg.Wait()
-	score, grade := Score(findings)
+	r := Result{App: s.App.Name, Findings: findings}
+	if other {
+		r.Language = lang
+	}
+	rescore(&r)
+	return r
+}
+
+// rescore works out a result's score, grade and incomplete checks from its
+// findings.
+func rescore(r *Result) {
+	score, grade := Score(r.Findings)
 	var incomplete []string
 	criticalFail := false
-	for _, f := range findings {
+	for _, f := range r.Findings {
 		switch {
 		case f.Status == Error:
 			incomplete = append(incomplete, f.Check)
@@ -52,10 +65,37 @@ func Audit(s *Snapshot, checks []Check) Result {
 	if len(incomplete) > 0 && !criticalFail {
 		grade = GradeIncomplete
 	}
-	r := Result{App: s.App.Name, Score: score, Grade: grade, Findings: findings, Incomplete: incomplete}
-	if other {
-		r.Language = lang
+	r.Score, r.Grade, r.Incomplete = score, grade, incomplete
+}
+
+// Thin is what the cross-app checks need of a snapshot after the others
+// ran: the app record and the missing parts, without files or config
+// values. A fleet keeps this, and SecretPrints, instead of the snapshot.
+func (s *Snapshot) Thin() *Snapshot {
+	t := &Snapshot{App: s.App, Taken: s.Taken, Gaps: maps.Clone(s.Gaps)}
+	if s.ConfigVars != nil {
+		t.ConfigVars = map[string]string{} // read; the values are not kept
 	}
+	return t
+}
+
+// Merge adds the findings of checks run later (the cross-app ones) to a
+// result, in the order of checks, and scores it again.
+func Merge(r Result, later Result, checks []Check) Result {
+	if r.Error != "" {
+		return r
+	}
+	by := map[string]Finding{}
+	for _, f := range append(slices.Clone(r.Findings), later.Findings...) {
+		by[f.Check] = f
+	}
+	r.Findings = make([]Finding, 0, len(by))
+	for _, c := range checks {
+		if f, ok := by[c.ID]; ok {
+			r.Findings = append(r.Findings, f)
+		}
+	}
+	rescore(&r)
 	return r
 }
 

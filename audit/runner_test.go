@@ -100,3 +100,37 @@ func TestEvidenceIsCapped(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeCrossAppFindings: a cross-app finding run later on the thin
+// snapshot lands in catalog order, and the result is scored again with it.
+func TestMergeCrossAppFindings(t *testing.T) {
+	checks := []Check{
+		{ID: "first", Severity: High, Run: func(*View) Outcome { return Passf("ok") }},
+		{ID: "cross", Severity: High, CrossApp: true, Run: func(*View) Outcome { return Outcome{Status: Fail, Message: "shared"} }},
+		{ID: "last", Severity: High, Run: func(*View) Outcome { return Passf("ok") }},
+	}
+	s := base()
+	local := Audit(s, []Check{checks[0], checks[2]})
+	if local.Grade != "A" {
+		t.Fatalf("before the merge: %s", local.Grade)
+	}
+	thin := s.Thin()
+	if thin.Files != nil || len(thin.ConfigVars) != 0 || thin.ConfigVars == nil {
+		t.Errorf("Thin keeps files or values, or forgets the config was read: %+v", thin)
+	}
+	r := Merge(local, Audit(thin, checks[1:2]), checks)
+	var ids []string
+	for _, f := range r.Findings {
+		ids = append(ids, f.Check)
+	}
+	if got := strings.Join(ids, " "); got != "first cross last" {
+		t.Errorf("order = %s", got)
+	}
+	if r.Grade != "D" || r.Score != 67 {
+		t.Errorf("after the merge: score %d grade %s, want 67 D", r.Score, r.Grade)
+	}
+	failed := Failed("x", fmt.Errorf("gone"))
+	if m := Merge(failed, Audit(thin, checks[1:2]), checks); m.Error == "" || len(m.Findings) != 0 {
+		t.Errorf("an app that could not be read gained findings: %+v", m)
+	}
+}

@@ -25,34 +25,65 @@ type peers struct {
 // are the secret-key and secret-strength checks' business) out of the match.
 const minSharedLen = 8
 
+// SecretPrints is what the shared-secret check needs of one app once its
+// snapshot is gone: the keyed fingerprints of its secret values, by var.
+type SecretPrints struct {
+	app        string
+	configured bool // its config vars were read
+	prints     map[string][]string
+}
+
+// PrintSecrets fingerprints a snapshot's secrets: HMAC-SHA256 under key,
+// made afresh for each run, so no value is kept or compared in the clear.
+func PrintSecrets(s *Snapshot, key []byte) SecretPrints {
+	p := SecretPrints{app: s.App.Name, configured: s.ConfigVars != nil, prints: map[string][]string{}}
+	for name, v := range s.ConfigVars {
+		if len(v) < minSharedLen || !IsSecret(name, v) {
+			continue
+		}
+		m := hmac.New(sha256.New, key)
+		m.Write([]byte(v))
+		fp := string(m.Sum(nil))
+		p.prints[fp] = append(p.prints[fp], name)
+	}
+	return p
+}
+
 // LinkSharedSecrets compares the secrets of the apps audited together and
 // records, on each snapshot, which of its values another app holds too.
-// Values are compared by HMAC-SHA256 under key, made afresh for each run,
-// so no value is kept or compared in the clear beyond this function.
 func LinkSharedSecrets(snaps []*Snapshot, key []byte) {
+	prints := make([]SecretPrints, len(snaps))
+	for i, s := range snaps {
+		if s != nil {
+			prints[i] = PrintSecrets(s, key)
+		}
+	}
+	LinkPrints(snaps, prints)
+}
+
+// LinkPrints records on each snapshot which of its secrets another app's
+// prints hold too. snaps[i] may be the thin snapshot (see Thin) of the app
+// prints[i] was taken from; nil entries are apps that could not be read.
+func LinkPrints(snaps []*Snapshot, prints []SecretPrints) {
 	type owner struct {
 		app  int
 		name string
 	}
 	byPrint := map[string][]owner{}
 	configured := 0
-	for i, s := range snaps {
-		if s == nil || s.ConfigVars == nil {
+	for i, p := range prints {
+		if snaps[i] == nil || !p.configured {
 			continue
 		}
 		configured++
-		for name, v := range s.ConfigVars {
-			if len(v) < minSharedLen || !IsSecret(name, v) {
-				continue
+		for fp, names := range p.prints {
+			for _, n := range names {
+				byPrint[fp] = append(byPrint[fp], owner{i, n})
 			}
-			m := hmac.New(sha256.New, key)
-			m.Write([]byte(v))
-			fp := string(m.Sum(nil))
-			byPrint[fp] = append(byPrint[fp], owner{i, name})
 		}
 	}
-	for _, s := range snaps {
-		if s != nil && s.ConfigVars != nil {
+	for i, s := range snaps {
+		if s != nil && prints[i].configured {
 			s.peers = &peers{compared: configured - 1}
 		}
 	}
@@ -60,11 +91,11 @@ func LinkSharedSecrets(snaps []*Snapshot, key []byte) {
 		for _, o := range owners {
 			for _, other := range owners {
 				// the same app named twice is not two apps sharing a secret
-				if other.app == o.app || snaps[other.app].App.Name == snaps[o.app].App.Name {
+				if other.app == o.app || prints[other.app].app == prints[o.app].app {
 					continue
 				}
 				p := snaps[o.app].peers
-				p.shared = append(p.shared, sharedVar{Var: o.name, OtherApp: snaps[other.app].App.Name, OtherVar: other.name})
+				p.shared = append(p.shared, sharedVar{Var: o.name, OtherApp: prints[other.app].app, OtherVar: other.name})
 			}
 		}
 	}
@@ -79,6 +110,7 @@ func LinkSharedSecrets(snaps []*Snapshot, key []byte) {
 
 var sharedSecret = Check{
 	ID:        "shared-secret",
+	CrossApp:  true,
 	Title:     "Secrets are not shared between apps",
 	Checklist: "Configuration: give every app (staging, production) its own secrets",
 	Severity:  High,

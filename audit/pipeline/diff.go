@@ -49,7 +49,15 @@ func Diff(ctx context.Context, src Source, opt DiffOptions) (DiffRun, error) {
 			}
 		}
 	}
-	snapList, results := collect(ctx, src, names, Options{Timeout: opt.Timeout, Parallel: 4})
+	snapList := make([]*audit.Snapshot, len(names))
+	results := make([]audit.Result, len(names))
+	collect(ctx, src, names, Options{Timeout: opt.Timeout, Parallel: 4}, func(i int, s *audit.Snapshot, err error) {
+		if err != nil {
+			results[i] = audit.Failed(names[i], err)
+			return
+		}
+		snapList[i] = s
+	})
 	key, err := runKey()
 	if err != nil {
 		return DiffRun{}, err

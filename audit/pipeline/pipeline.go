@@ -90,43 +90,94 @@ func (v Verdict) Tripped() bool { return len(v.Trouble)+len(v.Reasons) > 0 }
 func (v Verdict) All() []string { return append(slices.Clone(v.Trouble), v.Reasons...) }
 
 // Audit runs one audit. src may be nil when only a checkout is audited.
+//
+// It streams: each app is checked, and its result redacted with its own
+// config values, as soon as its snapshot is complete, and the snapshot is
+// dropped then. What the cross-app checks need (keyed fingerprints of its
+// secrets, its app record) and the results are all that stay, so memory
+// grows with the apps in flight, not with their files.
 func Audit(ctx context.Context, src Source, opt Options) (Run, error) {
 	checks := opt.Checks
 	if checks == nil {
 		checks = audit.Catalog()
 	}
-	apps := unique(opt.Apps)
-	var snaps []*audit.Snapshot
-	var results []audit.Result
-	switch {
-	case len(apps) == 0 && opt.Checkout != nil:
-		snaps = []*audit.Snapshot{audit.CheckoutSnapshot(opt.CheckoutName, opt.Checkout)}
-		results = make([]audit.Result, 1)
-	case src == nil:
-		return Run{}, fmt.Errorf("pipeline: apps to audit but nothing to fetch them from")
-	default:
-		snaps, results = collect(ctx, src, apps, opt)
-		for _, s := range snaps {
-			if s != nil && opt.Checkout != nil {
-				s.Files = opt.Checkout
-				delete(s.Gaps, audit.PartFiles)
-			}
+	var local, cross []audit.Check
+	for _, c := range checks {
+		if c.CrossApp {
+			cross = append(cross, c)
+		} else {
+			local = append(local, c)
 		}
 	}
-
 	key, err := runKey()
 	if err != nil {
 		return Run{}, err
 	}
-	audit.LinkSharedSecrets(snaps, key)
-	for i, s := range snaps {
-		if s != nil {
-			results[i] = auditWithin(ctx, s, checks, cmp.Or(opt.Timeout, defaultCheckTime))
+	apps := unique(opt.Apps)
+	if len(apps) == 0 && opt.Checkout != nil {
+		apps = []string{opt.CheckoutName}
+	}
+	left := make([]kept, len(apps))
+	results := make([]audit.Result, len(apps))
+	limit := cmp.Or(opt.Timeout, defaultCheckTime)
+	check := func(i int, s *audit.Snapshot) {
+		left[i] = keep(s, key, opt)
+		results[i] = auditWithin(ctx, s, local, limit)
+		// redacted now, while the app's values are at hand: the cross-app
+		// findings added later name vars and apps, never values
+		red := audit.SnapshotRedactor(opt.Secrets, s)
+		red.RedactResult(&results[i])
+		for j, n := range left[i].notices {
+			left[i].notices[j] = red.Redact(n)
+		}
+	}
+	switch {
+	case len(opt.Apps) == 0 && opt.Checkout != nil:
+		check(0, audit.CheckoutSnapshot(opt.CheckoutName, opt.Checkout))
+	case src == nil:
+		return Run{}, fmt.Errorf("pipeline: apps to audit but nothing to fetch them from")
+	default:
+		collect(ctx, src, apps, opt, func(i int, s *audit.Snapshot, err error) {
+			if err != nil {
+				results[i] = audit.Failed(apps[i], err)
+				return
+			}
+			if opt.Checkout != nil {
+				// the checkout is what is about to ship: its files stand in
+				// for the running slug's
+				s.Files = opt.Checkout
+				delete(s.Gaps, audit.PartFiles)
+			}
+			check(i, s)
+		})
+	}
+
+	// the cross-app checks, on what each app left
+	thins := make([]*audit.Snapshot, len(left))
+	prints := make([]audit.SecretPrints, len(left))
+	for i, k := range left {
+		thins[i], prints[i] = k.thin, k.prints
+	}
+	audit.LinkPrints(thins, prints)
+	for i, t := range thins {
+		if t != nil && len(cross) > 0 {
+			results[i] = audit.Merge(results[i], audit.Audit(t, cross), checks)
 		}
 	}
 
 	var run Run
-	run.Notices = fileNotices(snaps, opt.Checkout)
+	if opt.Checkout != nil {
+		run.Notices = append(run.Notices, opt.Checkout.Notices...)
+	}
+	secrets := audit.SnapshotRedactor(opt.Secrets)
+	for i := range results {
+		// the errors of apps that could not be read, and the cross-app
+		// findings, may only quote the token
+		secrets.RedactResult(&results[i])
+		for _, n := range left[i].notices {
+			run.Notices = append(run.Notices, results[i].App+": "+n)
+		}
+	}
 	for _, r := range audit.ApplySuppressions(results, opt.Suppressions, opt.Now) {
 		run.Notices = append(run.Notices, fmt.Sprintf("the suppression of %s (%s) expired on %s and no longer applies", r.Check, r.Reason, r.Expires))
 	}
@@ -139,8 +190,22 @@ func Audit(ctx context.Context, src Source, opt Options) (Run, error) {
 	}
 	run.Results = results
 	run.Verdict = opt.Gate.weigh(results)
-	redactRun(&run, snaps, opt)
 	return run, nil
+}
+
+// kept is what an app leaves behind once its snapshot is checked.
+type kept struct {
+	thin    *audit.Snapshot // for the cross-app checks
+	prints  audit.SecretPrints
+	notices []string // its slug reader's, not the checkout's
+}
+
+func keep(s *audit.Snapshot, key []byte, opt Options) kept {
+	k := kept{thin: s.Thin(), prints: audit.PrintSecrets(s, key)}
+	if s.Files != nil && s.Files != opt.Checkout {
+		k.notices = slices.Clone(s.Files.Notices)
+	}
+	return k
 }
 
 // weigh applies the gate to the results. Suppressed findings never trip it;
@@ -198,11 +263,10 @@ func auditWithin(ctx context.Context, s *audit.Snapshot, checks []audit.Check, l
 	}
 }
 
-// collect fetches every app's snapshot concurrently. An app that fails has a
-// nil snapshot and its error in the result; the others are untouched.
-func collect(ctx context.Context, src Source, apps []string, opt Options) ([]*audit.Snapshot, []audit.Result) {
-	snaps := make([]*audit.Snapshot, len(apps))
-	results := make([]audit.Result, len(apps))
+// collect fetches every app's snapshot concurrently and hands each to
+// done, in the goroutine that fetched it, as soon as it is complete (or
+// failed): at most Parallel snapshots are alive at once.
+func collect(ctx context.Context, src Source, apps []string, opt Options, done func(i int, s *audit.Snapshot, err error)) {
 	if opt.Progress != nil {
 		opt.Progress.Start(len(apps))
 	}
@@ -214,42 +278,19 @@ func collect(ctx context.Context, src Source, apps []string, opt Options) ([]*au
 			if opt.Timeout > 0 {
 				actx, cancel = context.WithTimeout(ctx, opt.Timeout)
 			}
-			defer cancel()
 			s, err := src.Snapshot(actx, app)
-			switch {
-			case err != nil:
-				results[i] = audit.Failed(app, err)
-			case s == nil:
-				results[i] = audit.Failed(app, fmt.Errorf("%s: nothing was collected", app))
-			default:
-				snaps[i] = s
+			cancel()
+			if err == nil && s == nil {
+				err = fmt.Errorf("%s: nothing was collected", app)
 			}
+			done(i, s, err)
 			if opt.Progress != nil {
 				opt.Progress.Done()
 			}
 			return nil
 		})
 	}
-	_ = g.Wait() // per-app errors are in results, never returned
-	return snaps, results
-}
-
-// fileNotices passes on what the file readers had to say (git could not
-// list the checkout, say): the checkout's once, each slug's with its app.
-func fileNotices(snaps []*audit.Snapshot, checkout *audit.Files) []string {
-	var out []string
-	if checkout != nil {
-		out = append(out, checkout.Notices...)
-	}
-	for _, s := range snaps {
-		if s == nil || s.Files == nil || s.Files == checkout {
-			continue
-		}
-		for _, n := range s.Files.Notices {
-			out = append(out, s.App.Name+": "+n)
-		}
-	}
-	return out
+	_ = g.Wait() // per-app errors go to done, never returned
 }
 
 // runKey is the run's fingerprint key: fingerprints compare within one run

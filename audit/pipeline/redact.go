@@ -4,28 +4,6 @@ import (
 	"github.com/herokuaudit/herokuaudit/audit"
 )
 
-// redactRun is the one redaction step of an audit: every string the run
-// hands to the renderers and to stderr passes through a Redactor that knows
-// every config var value of the app it speaks of, whatever the var is
-// named, and the extra secrets (the API token). Each app's result is
-// redacted with its own values; the notices, which may speak of any app,
-// with all of them. The verdict is weighed again, since its lines quote the
-// results' messages and errors.
-func redactRun(run *Run, snaps []*audit.Snapshot, opt Options) {
-	for i := range run.Results {
-		var s *audit.Snapshot
-		if i < len(snaps) {
-			s = snaps[i]
-		}
-		audit.SnapshotRedactor(opt.Secrets, s).RedactResult(&run.Results[i])
-	}
-	all := audit.SnapshotRedactor(opt.Secrets, snaps...)
-	for i, n := range run.Notices {
-		run.Notices[i] = all.Redact(n)
-	}
-	run.Verdict = opt.Gate.weigh(run.Results)
-}
-
 // redactDiffRun is the one redaction step of a comparison. Each diff's
 // entries are redacted with both apps' values, their markers carrying the
 // run's fingerprints so the two stages' values can still be told apart;
