@@ -134,3 +134,23 @@ func TestMergeCrossAppFindings(t *testing.T) {
 		t.Errorf("an app that could not be read gained findings: %+v", m)
 	}
 }
+
+// TestSharedSecretAcrossManyApps: a value held by many apps names ten of
+// them and counts the rest, so 500 apps sharing one DSN stay linear.
+func TestSharedSecretAcrossManyApps(t *testing.T) {
+	const n = 15
+	snaps := make([]*Snapshot, n)
+	for i := range snaps {
+		snaps[i] = base()
+		snaps[i].App.Name = fmt.Sprintf("app-%02d", i)
+	}
+	LinkSharedSecrets(snaps, []byte("key"))
+	f := Audit(snaps[0], []Check{sharedSecret}).Findings[0]
+	if f.Status != Fail {
+		t.Fatalf("status %s", f.Status)
+	}
+	texts := Texts(f.Evidence)
+	if len(texts) != maxSharedPeers+1 || !strings.HasSuffix(texts[len(texts)-1], fmt.Sprintf("and %d more app(s) hold the same value", n-1-maxSharedPeers)) {
+		t.Errorf("evidence = %q", texts)
+	}
+}

@@ -13,7 +13,12 @@ type sharedVar struct {
 	Var      string
 	OtherApp string
 	OtherVar string
+	More     int // set on a last entry: how many more apps hold it, unnamed
 }
+
+// maxSharedPeers bounds the apps named for one shared value: 500 apps
+// sharing one SENTRY_DSN would otherwise be 250,000 pairs.
+const maxSharedPeers = 10
 
 // peers is what LinkSharedSecrets found for one snapshot.
 type peers struct {
@@ -89,12 +94,18 @@ func LinkPrints(snaps []*Snapshot, prints []SecretPrints) {
 	}
 	for _, owners := range byPrint {
 		for _, o := range owners {
+			p := snaps[o.app].peers
+			named := 0
 			for _, other := range owners {
 				// the same app named twice is not two apps sharing a secret
 				if other.app == o.app || prints[other.app].app == prints[o.app].app {
 					continue
 				}
-				p := snaps[o.app].peers
+				if named == maxSharedPeers {
+					p.shared[len(p.shared)-1].More++
+					continue
+				}
+				named++
 				p.shared = append(p.shared, sharedVar{Var: o.name, OtherApp: prints[other.app].app, OtherVar: other.name})
 			}
 		}
@@ -130,6 +141,9 @@ var sharedSecret = Check{
 		var names []string
 		for _, sv := range p.shared {
 			ev = append(ev, ofVar(sv.Var, "config var %s has the same value as %s's %s", sv.Var, sv.OtherApp, sv.OtherVar))
+			if sv.More > 0 {
+				ev = append(ev, ofVar(sv.Var, "config var %s: and %d more app(s) hold the same value", sv.Var, sv.More))
+			}
 			if !slices.Contains(names, sv.Var) {
 				names = append(names, sv.Var)
 			}

@@ -8,6 +8,7 @@ package pipeline
 import (
 	"cmp"
 	"context"
+	"runtime"
 	"crypto/rand"
 	"fmt"
 	"slices"
@@ -120,9 +121,14 @@ func Audit(ctx context.Context, src Source, opt Options) (Run, error) {
 	left := make([]kept, len(apps))
 	results := make([]audit.Result, len(apps))
 	limit := cmp.Or(opt.Timeout, defaultCheckTime)
+	// Checking is CPU work: more apps at it than cores only holds more
+	// parsed sources in memory at once, while fetching may run wider.
+	cpu := make(chan struct{}, runtime.GOMAXPROCS(0))
 	check := func(i int, s *audit.Snapshot) {
 		left[i] = keep(s, key, opt)
+		cpu <- struct{}{}
 		results[i] = auditWithin(ctx, s, local, limit)
+		<-cpu
 		// redacted now, while the app's values are at hand: the cross-app
 		// findings added later name vars and apps, never values
 		red := audit.SnapshotRedactor(opt.Secrets, s)
