@@ -8,9 +8,9 @@ package pipeline
 import (
 	"cmp"
 	"context"
-	"runtime"
 	"crypto/rand"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"time"

@@ -13,9 +13,14 @@
 package pysrc
 
 import (
+	"maps"
 	"path"
+	"runtime"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // Kind names what a finding is about.
@@ -99,14 +104,35 @@ type Finding struct {
 // DEBUG = True is a DebugDefaultConfig when another file selects it by
 // default.
 func Scan(files map[string][]byte) []Finding {
+	paths := slices.Sorted(maps.Keys(files))
+	// files are scanned in parallel, one worker per core, each taking the
+	// next file; the results are joined in path order
+	type out struct {
+		rs []result
+		ff fileFacts
+	}
+	outs := make([]out, len(paths))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(paths)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(paths) {
+					return
+				}
+				outs[i].rs, outs[i].ff = scanFile(paths[i], files[paths[i]])
+			}
+		})
+	}
+	wg.Wait()
 	var all []result
 	var facts fileFacts
-	for p, data := range files {
-		rs, ff := scanFile(p, data)
-		all = append(all, rs...)
-		facts.corsConfigured = facts.corsConfigured || ff.corsConfigured
-		facts.selects = append(facts.selects, ff.selects...)
-		facts.entries = append(facts.entries, ff.entries...)
+	for _, o := range outs {
+		all = append(all, o.rs...)
+		facts.corsConfigured = facts.corsConfigured || o.ff.corsConfigured
+		facts.selects = append(facts.selects, o.ff.selects...)
+		facts.entries = append(facts.entries, o.ff.entries...)
 	}
 	return finish(all, facts)
 }
@@ -141,6 +167,7 @@ func scanFile(p string, data []byte) ([]result, fileFacts) {
 	case strings.HasSuffix(clean, ".py"):
 		f := newPyFile(p, clean, data)
 		f.scan()
+		defer f.release()
 		return f.out, fileFacts{corsConfigured: f.corsConfigured, selects: f.selects, entries: f.entries}
 	case isTemplate(clean):
 		return scanTemplate(p, data), fileFacts{}

@@ -11,15 +11,16 @@ import (
 // The rules over a tokenized Python file.
 
 type pyfile struct {
-	path  string // as given, for findings
-	clean string // normalized, for path tests
-	src   []byte
-	toks  []token
-	match []int
-	encl  []int
-	lines []logical
-	stmts []stmt
-	out   []result
+	path   string // as given, for findings
+	clean  string // normalized, for path tests
+	src    []byte
+	tables *tokens // from tokenPool; release gives it back
+	toks   []token
+	match  []int
+	encl   []int
+	lines  []logical
+	stmts  []stmt
+	out    []result
 
 	configModule   bool                // DEBUG = True at module level counts
 	corsConfigured bool                // CORS_ORIGINS / CORS_RESOURCES set in code
@@ -53,14 +54,20 @@ var sslModes = map[string]bool{
 }
 
 func newPyFile(p, clean string, data []byte) *pyfile {
-	t := tokenize(data)
+	t := tokenize(data, tokenPool.Get().(*tokens))
 	f := &pyfile{
-		path: p, clean: clean, src: data,
+		path: p, clean: clean, src: data, tables: t,
 		toks: t.toks, match: t.match, encl: t.encl, lines: t.lines,
 		corsNames: map[string]bool{}, binds: map[string]*binding{},
 	}
 	f.buildStmts()
 	return f
+}
+
+// release returns the token tables to the pool: f must not be used after.
+func (f *pyfile) release() {
+	tokenPool.Put(f.tables)
+	f.tables, f.toks, f.match, f.encl, f.lines = nil, nil, nil, nil, nil
 }
 
 func (f *pyfile) scan() {

@@ -9,7 +9,7 @@ import (
 // toks renders the tokens of src as "K:text" (N name, # number, S string,
 // O op), logical lines separated by "|".
 func toks(src string) []string {
-	t := tokenize([]byte(src))
+	t := tokenize([]byte(src), new(tokens))
 	var out []string
 	for li, l := range t.lines {
 		if li > 0 {
@@ -67,7 +67,7 @@ func TestTokenize(t *testing.T) {
 
 func TestLogicalLines(t *testing.T) {
 	src := "class A:\n    x = '''\nmulti\n'''\n\ty = (1,\n2)\n  \\\n  z\n"
-	tz := tokenize([]byte(src))
+	tz := tokenize([]byte(src), new(tokens))
 	type li struct{ line, indent int }
 	var got []li
 	for _, l := range tz.lines {
