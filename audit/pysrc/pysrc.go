@@ -253,6 +253,14 @@ func Ignored(p string) bool {
 	return false
 }
 
+// Wanted is the one file policy of slugs, checkouts and the scan: whether
+// a file is source the scan reads (Python, or a template in any usual
+// extension) and not test code, a migration or an installed package. The
+// slug and checkout readers spend their byte budget on exactly these.
+func Wanted(p string) bool {
+	return (strings.HasSuffix(p, ".py") || isTemplate(p)) && !Ignored(p)
+}
+
 // isTemplate reports whether p is a Jinja template: an HTML or Jinja file
 // under a templates/ directory.
 func isTemplate(p string) bool {

@@ -3,6 +3,8 @@ package slug
 import (
 	"path"
 	"strings"
+
+	"github.com/herokuaudit/herokuaudit/audit/pysrc"
 )
 
 // skipDirs are directories whose contents are never picked: installed
@@ -69,9 +71,11 @@ func Want(p string, extra []string) bool {
 		return true
 	case dir == ".profile.d" && strings.HasSuffix(base, ".sh"):
 		return true
-	case strings.HasSuffix(base, ".py"):
-		return true
-	case strings.HasSuffix(base, ".html") && inTemplates(dir):
+	case strings.HasSuffix(base, ".py") && dir == "" && !pysrc.Ignored(p):
+		return true // a root-level script: the web command may run it
+	case pysrc.Wanted(p):
+		// the scan's own policy: tests, migrations and virtualenvs do not
+		// spend the budget, templates count in every extension
 		return true
 	}
 	return false
@@ -82,7 +86,7 @@ func Want(p string, extra []string) bool {
 // depends on. Sources give way first when the total budget runs short.
 func isSource(p string) bool {
 	base := path.Base(p)
-	if strings.HasSuffix(base, ".html") {
+	if pysrc.IsTemplate(p) {
 		return true
 	}
 	if !strings.HasSuffix(base, ".py") {
@@ -96,17 +100,6 @@ func isSource(p string) bool {
 // presence is noted and their contents are never read.
 func isEnvFile(base string) bool {
 	return base == ".env" || strings.HasPrefix(base, ".env.")
-}
-
-// inTemplates reports whether dir is a templates directory or below one;
-// Flask blueprints keep their own templates/ folders, so any depth counts.
-func inTemplates(dir string) bool {
-	for _, c := range strings.Split(dir, "/") {
-		if c == "templates" {
-			return true
-		}
-	}
-	return false
 }
 
 func inSkipDir(p string) bool {
