@@ -45,7 +45,7 @@ func runCSRF(v *View) Outcome {
 	}
 	var forms []string
 	for _, p := range v.FilePaths() {
-		if strings.HasSuffix(p, ".html") {
+		if pysrc.IsTemplate(p) {
 			if data, _ := v.File(p); postForm.Match(data) {
 				forms = append(forms, p)
 			}

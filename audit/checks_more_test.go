@@ -96,6 +96,7 @@ var configCases = []checkCase{
 	{check: "csrf-protection", name: "a source file the reader skipped", changes: []change{file("requirements.txt", pinnedReqs+"Flask-WTF==1.2.1\n"), func(s *Snapshot) {
 		s.Files.Skipped = append(s.Files.Skipped, SkippedFile{Path: "config.py", Reason: "larger than the 1 MiB per-file cap"})
 	}}, status: Error, msg: "config.py"},
+	{check: "csrf-protection", name: "a form in a .jinja2 template", changes: []change{file("requirements.txt", pinnedReqs), file("app/templates/login.jinja2", "<form method='post'>")}, status: Warn, ev: "app/templates/login.jinja2"},
 	{check: "csrf-protection", name: "forms without a library", changes: []change{file("requirements.txt", pinnedReqs), file("templates/login.html", "<form action=\"/login\" METHOD=\"POST\">")}, status: Warn, ev: "templates/login.html"},
 	{check: "csrf-protection", name: "seasurf", changes: []change{file("requirements.txt", "flask-seasurf\n"), file("templates/login.html", "<form method=post>")}, status: Pass},
 
