@@ -40,7 +40,8 @@ type tokens struct {
 	match []int // for brackets: index of the partner, else -1
 	encl  []int // index of the innermost enclosing opener, or -1
 	lines []logical
-	stack []int // scratch: open brackets while tokenizing
+	stack []int  // scratch: open brackets while tokenizing
+	stmts []stmt // the file's statements, kept with the tables for reuse
 }
 
 // tokenPool keeps token buffers between files: a slug of 20,000 sources

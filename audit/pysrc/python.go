@@ -57,7 +57,7 @@ func newPyFile(p, clean string, data []byte) *pyfile {
 	t := tokenize(data, tokenPool.Get().(*tokens))
 	f := &pyfile{
 		path: p, clean: clean, src: data, tables: t,
-		toks: t.toks, match: t.match, encl: t.encl, lines: t.lines,
+		toks: t.toks, match: t.match, encl: t.encl, lines: t.lines, stmts: t.stmts[:0],
 		corsNames: map[string]bool{}, binds: map[string]*binding{},
 	}
 	f.buildStmts()
@@ -66,6 +66,8 @@ func newPyFile(p, clean string, data []byte) *pyfile {
 
 // release returns the token tables to the pool: f must not be used after.
 func (f *pyfile) release() {
+	clear(f.stmts) // drop the frames they point to
+	f.tables.stmts = f.stmts[:0]
 	tokenPool.Put(f.tables)
 	f.tables, f.toks, f.match, f.encl, f.lines = nil, nil, nil, nil, nil
 }
