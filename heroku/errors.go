@@ -26,9 +26,12 @@ const (
 	Server
 	Malformed
 	Network
+	// AccountBlocked is a 403 suspended or delinquent: the account
+	// itself is refused, so every other request would be too.
+	AccountBlocked
 )
 
-var kindNames = [...]string{"other", "not found", "unauthorized", "rate limited", "timeout", "server", "malformed", "network"}
+var kindNames = [...]string{"other", "not found", "unauthorized", "rate limited", "timeout", "server", "malformed", "network", "account blocked"}
 
 func (k ErrorKind) String() string {
 	if k < 0 || int(k) >= len(kindNames) {
@@ -57,6 +60,18 @@ func (e *Error) Error() string {
 }
 
 const unauthorizedMsg = "unauthorized: the token was rejected (run heroku login or set HEROKU_API_KEY)"
+
+// The messages of a 403 by its error id.
+const (
+	suspendedMsg  = "the account is suspended"
+	delinquentMsg = "delinquent: billing for the account is past due"
+	forbiddenMsg  = "forbidden: no access"
+	notFoundMsg   = "not found (or no access)"
+)
+
+// fatal is an error that every other request would meet too: it fails a
+// whole snapshot or fleet rather than one part.
+func fatal(e *Error) bool { return e != nil && (e.Kind == Unauthorized || e.Kind == AccountBlocked) }
 
 // apiError turns what a request to path returned into an *Error. appPath
 // marks the app's own record, whose "not found" needs no path to be clear.
@@ -88,8 +103,27 @@ func (c *Client) apiError(app, path string, appPath bool, obs *observation, elap
 	switch {
 	case status == 401:
 		e.Kind, e.Msg = Unauthorized, unauthorizedMsg
+	case status == 403 && (id == "suspended" || id == "delinquent"):
+		e.Kind, e.Msg = AccountBlocked, suspendedMsg
+		if id == "delinquent" {
+			e.Msg = delinquentMsg
+		}
+		if !appPath {
+			e.Msg += " (403 on " + path + ")"
+		}
+	case status == 403 && id != "":
+		// forbidden, two_factor, ...: the app or path is out of reach.
+		e.Kind, e.Msg = NotFound, forbiddenMsg
+		if id != "forbidden" {
+			e.Msg = "forbidden" + idSuffix(id) + ": no access"
+		}
+		if !appPath {
+			e.Msg += " on " + path
+		}
 	case status == 403 || status == 404:
-		e.Kind, e.Msg = NotFound, "not found (or no access)"
+		// A 404 (with or without an id) and a bare 403 read the same:
+		// the API does not tell a missing app from a hidden one.
+		e.Kind, e.Msg = NotFound, notFoundMsg
 		if !appPath {
 			e.Msg += " on " + path
 		}

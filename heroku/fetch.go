@@ -2,7 +2,6 @@ package heroku
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,17 +13,30 @@ import (
 
 // get fetches one API object or one page of a list into v, sending rng as
 // the Range header when set. It returns the Next-Range of a partial (206)
-// answer. Failures come back as *Error. The body is capped by the transport
-// (Options.MaxBody).
+// answer. Failures come back as *Error; a body that does not decode names
+// the field and the type expected there. The body is capped by the
+// transport (Options.MaxBody).
 func (c *Client) get(ctx context.Context, app, path, rng string, v any) (string, *Error) {
-	next, _, e := c.getPage(ctx, app, path, rng, v, 0)
-	return next, e
+	pg, e := c.getPage(ctx, app, path, rng, 0)
+	if e != nil {
+		return "", e
+	}
+	if de := decodeObject(pg.body, v); de != nil {
+		return "", c.malformed(app, path, de)
+	}
+	return pg.next, nil
 }
 
-// getPage is get for one page of a listing: it also returns the bytes the
-// body held and, when budget is positive, fails once the body holds more
-// than budget bytes (what is left of the listing's cap).
-func (c *Client) getPage(ctx context.Context, app, path, rng string, v any, budget int64) (string, int64, *Error) {
+// page is one answer of a listing, not yet decoded.
+type page struct {
+	body    []byte
+	next    string // Next-Range of a 206
+	partial bool   // the answer was a 206
+}
+
+// getPage fetches one body. When budget is positive it fails once the body
+// holds more than budget bytes (what is left of the listing's cap).
+func (c *Client) getPage(ctx context.Context, app, path, rng string, budget int64) (page, *Error) {
 	start := time.Now()
 	octx, obs := withObservation(ctx)
 	fail := func(err error) *Error {
@@ -37,28 +49,35 @@ func (c *Client) getPage(ctx context.Context, app, path, rng string, v any, budg
 	}
 	req, err := c.svc.NewRequest(octx, http.MethodGet, path, nil, nil)
 	if err != nil {
-		return "", 0, fail(err)
+		return page{}, fail(err)
 	}
 	if rng != "" {
 		req.Header.Set("Range", rng)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return "", 0, fail(err)
+		return page{}, fail(err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusPartialContent {
 		// hk.Transport passes every 2xx; a 204 or 202 has no object to read.
-		return "", 0, fail(fmt.Errorf("%w: status %d", errMalformed, resp.StatusCode))
+		return page{}, fail(fmt.Errorf("%w: status %d", errMalformed, resp.StatusCode))
 	}
-	body := &budgetReader{r: resp.Body, left: budget}
-	if err := json.NewDecoder(body).Decode(v); err != nil {
-		return "", body.n, fail(fmt.Errorf("%w: %w", errMalformed, err))
+	body, err := io.ReadAll(&budgetReader{r: resp.Body, left: budget})
+	if err != nil {
+		return page{}, fail(err)
 	}
+	pg := page{body: body}
 	if resp.StatusCode == http.StatusPartialContent {
-		return resp.Header.Get("Next-Range"), body.n, nil
+		// Header names are case-insensitive: next-range is Next-Range.
+		pg.partial, pg.next = true, resp.Header.Get("Next-Range")
 	}
-	return "", body.n, nil
+	return pg, nil
+}
+
+// malformed is the error of a body that was read but did not decode.
+func (c *Client) malformed(app, path string, de *decodeError) *Error {
+	return &Error{App: app, Kind: Malformed, Msg: c.redact("malformed response from " + path + ": " + de.Error())}
 }
 
 // errListCap marks a listing whose pages together went past their cap.
@@ -85,29 +104,65 @@ func (b *budgetReader) Read(p []byte) (int, error) {
 }
 
 // list fetches every page of a list endpoint, following Next-Range to the
-// end: heroku-go's own list methods return only the first page.
+// end: heroku-go's own list methods return only the first page. Items are
+// decoded one by one: an item that cannot be read is skipped with a notice
+// (see Client.OnWarning) and the rest are used. A 206 without Next-Range
+// ends the listing with a notice that it may be incomplete.
 func list[T any](ctx context.Context, c *Client, app, path string, lr *hk.ListRange) ([]T, *Error) {
+	return listOpt[T](ctx, c, app, path, lr, false)
+}
+
+// listOpt is list; one accepts a lone object as a list of one.
+func listOpt[T any](ctx context.Context, c *Client, app, path string, lr *hk.ListRange, one bool) ([]T, *Error) {
 	var all []T
 	rng := rangeValue(lr)
 	var total int64
 	for range c.maxPages {
-		var items []T
 		// At least a byte of budget: zero would mean no cap at all.
-		next, n, err := c.getPage(ctx, app, path, rng, &items, max(c.maxListBytes-total, 1))
+		pg, err := c.getPage(ctx, app, path, rng, max(c.maxListBytes-total, 1))
 		if err != nil {
 			return nil, err
 		}
-		total += n
-		all = append(all, items...)
-		if next == "" {
-			return all, nil
+		total += int64(len(pg.body))
+		items, e := pageItems[T](c, app, path, pg.body, len(all), one)
+		if e != nil {
+			return nil, e
 		}
-		if next == rng {
+		all = append(all, items...)
+		switch {
+		case pg.partial && pg.next == "":
+			c.warnings.notice(fmt.Sprintf("%s answered 206 Partial Content without a Next-Range header after %d item(s): the listing may be incomplete", path, len(all)))
+			return all, nil
+		case pg.next == "":
+			return all, nil
+		case pg.next == rng:
 			return nil, &Error{App: app, Kind: Malformed, Msg: "malformed response from " + path + ": pagination does not advance"}
 		}
-		rng = next
+		rng = pg.next
 	}
 	return nil, &Error{App: app, Kind: Malformed, Msg: fmt.Sprintf("listing %s has more than %d pages (the cap)", path, c.maxPages)}
+}
+
+// pageItems decodes one page of a list, item by item, telling of each item
+// it skips; offset is how many items earlier pages held.
+func pageItems[T any](c *Client, app, path string, body []byte, offset int, one bool) ([]T, *Error) {
+	items, skipped, de := decodeItems[T](body, one, c.token)
+	if de != nil {
+		return nil, c.malformed(app, path, de)
+	}
+	for _, s := range skipped {
+		c.warnings.notice(skipNotice(path, offset+s.Index, s.Label, s.Err))
+	}
+	return items, nil
+}
+
+// skipNotice is the notice of one list item that could not be read.
+func skipNotice(path string, index int, label string, de *decodeError) string {
+	name := ""
+	if label != "" {
+		name = fmt.Sprintf(" (%q)", label)
+	}
+	return fmt.Sprintf("%s[%d]%s skipped, the rest of the listing is used: %s", path, index, name, de)
 }
 
 // rangeValue renders a ListRange as heroku-go would put it on a request.

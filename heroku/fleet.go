@@ -87,21 +87,22 @@ func (c *Client) listPipelineApps(ctx context.Context, pipeline string) ([]AppRe
 	if err := checkIdent("pipeline", pipeline); err != nil {
 		return nil, &Error{Scope: scope, Kind: Other, Msg: err.Error()}
 	}
-	var p hk.Pipeline
+	var p wirePipeline
 	if _, e := c.get(ctx, "", "/pipelines/"+url.PathEscape(pipeline), "", &p); e != nil {
 		return nil, scoped(e, scope)
 	}
-	if checkIdent("pipeline", p.ID) != nil {
+	if checkIdent("pipeline", string(p.ID)) != nil {
 		return nil, &Error{Scope: scope, Kind: Malformed, Msg: "malformed response from /pipelines/" + url.PathEscape(pipeline) + ": no pipeline id"}
 	}
-	couplings, e := list[hk.PipelineCoupling](ctx, c, "", "/pipelines/"+url.PathEscape(p.ID)+"/pipeline-couplings", &hk.ListRange{Field: "id", Max: listMax})
+	// A lone coupling object is read as a list of one.
+	couplings, e := listOpt[wireCoupling](ctx, c, "", "/pipelines/"+url.PathEscape(string(p.ID))+"/pipeline-couplings", &hk.ListRange{Field: "id", Max: listMax}, true)
 	if e != nil {
 		return nil, scoped(e, scope)
 	}
 	var ids []string
 	for _, cp := range couplings {
-		if cp.App.ID != "" && !slices.Contains(ids, cp.App.ID) {
-			ids = append(ids, cp.App.ID)
+		if id := string(cp.App.ID); id != "" && !slices.Contains(ids, id) {
+			ids = append(ids, id)
 		}
 	}
 	named, e := c.appsByID(ctx, ids)
@@ -111,12 +112,13 @@ func (c *Client) listPipelineApps(ctx context.Context, pipeline string) ([]AppRe
 	var refs []AppRef
 	seen := map[string]bool{}
 	for _, cp := range couplings {
-		if cp.App.ID == "" || seen[cp.App.ID] {
+		id := string(cp.App.ID)
+		if id == "" || seen[id] {
 			continue
 		}
-		seen[cp.App.ID] = true
-		ref := AppRef{Name: cp.App.ID, Stage: cp.Stage}
-		if a, ok := named[cp.App.ID]; ok {
+		seen[id] = true
+		ref := AppRef{Name: id, Stage: cp.Stage}
+		if a, ok := named[id]; ok {
 			ref.Name, ref.Team = a.Name, a.Team
 		}
 		refs = append(refs, ref)
@@ -142,12 +144,12 @@ func (c *Client) appsByID(ctx context.Context, ids []string) (map[string]audit.A
 	if len(ids) > 1 {
 		apps, e := c.accountApps(ctx)
 		switch {
-		case e != nil && (e.Kind == Unauthorized || ctx.Err() != nil):
+		case e != nil && (fatal(e) || ctx.Err() != nil):
 			return nil, e
 		case e == nil:
 			for _, a := range apps {
-				if slices.Contains(ids, a.ID) {
-					out[a.ID] = mapApp(a, a.Name)
+				if slices.Contains(ids, string(a.ID)) {
+					out[string(a.ID)] = mapApp(a, a.Name)
 				}
 			}
 		}
@@ -160,9 +162,9 @@ func (c *Client) appsByID(ctx context.Context, ids []string) (map[string]audit.A
 			continue
 		}
 		g.Go(func() error {
-			var a hk.App
+			var a wireApp
 			if _, e := c.get(gctx, id, appPath(id), "", &a); e != nil {
-				if e.Kind == Unauthorized {
+				if fatal(e) {
 					return e
 				}
 				return nil
@@ -244,14 +246,14 @@ func (c *Client) NewTeamFleet(parent context.Context, team string) (*Fleet, erro
 	ctx, cancel := c.listCtx(parent)
 	defer cancel()
 	scope := fmt.Sprintf("team %q", team)
-	var apps []hk.App
-	var addons []hk.AddOn
+	var apps []wireApp
+	var addons []wireAddon
 	var appsErr, addonsErr *Error
 	var wg sync.WaitGroup
 	wg.Go(func() { apps, appsErr = c.teamApps(ctx, team) })
 	wg.Go(func() {
 		if checkIdent("team", team) == nil {
-			addons, addonsErr = list[hk.AddOn](ctx, c, "", "/teams/"+url.PathEscape(team)+"/addons", &hk.ListRange{Field: "id", Max: listMax})
+			addons, addonsErr = list[wireAddon](ctx, c, "", "/teams/"+url.PathEscape(team)+"/addons", &hk.ListRange{Field: "id", Max: listMax})
 		}
 	})
 	wg.Wait()
@@ -260,7 +262,7 @@ func (c *Client) NewTeamFleet(parent context.Context, team string) (*Fleet, erro
 	}
 	// An add-on listing that ran out of time degrades to per-app add-ons,
 	// with a warning; only the caller's own context ending stops the fleet.
-	if addonsErr != nil && (addonsErr.Kind == Unauthorized || parent.Err() != nil) {
+	if addonsErr != nil && (fatal(addonsErr) || parent.Err() != nil) {
 		return nil, scoped(addonsErr, scope)
 	}
 	if addonsErr != nil {
@@ -286,17 +288,17 @@ func (c *Client) NewFleet(parent context.Context, refs []AppRef) (*Fleet, error)
 		return c.newFleet(refs, nil), nil
 	}
 	const scope = "account"
-	var apps []hk.App
-	var addons []hk.AddOn
+	var apps []wireApp
+	var addons []wireAddon
 	var appsErr, addonsErr *Error
 	var wg sync.WaitGroup
 	wg.Go(func() { apps, appsErr = c.accountApps(ctx) })
 	wg.Go(func() {
-		addons, addonsErr = list[hk.AddOn](ctx, c, "", "/addons", &hk.ListRange{Field: "id", Max: listMax})
+		addons, addonsErr = list[wireAddon](ctx, c, "", "/addons", &hk.ListRange{Field: "id", Max: listMax})
 	})
 	wg.Wait()
 	for _, e := range []*Error{appsErr, addonsErr} {
-		if e != nil && (e.Kind == Unauthorized || parent.Err() != nil) {
+		if e != nil && (fatal(e) || parent.Err() != nil) {
 			return nil, scoped(e, scope)
 		}
 	}
@@ -314,7 +316,7 @@ func (c *Client) NewFleet(parent context.Context, refs []AppRef) (*Fleet, error)
 	return f, nil
 }
 
-func (c *Client) newFleet(refs []AppRef, apps []hk.App) *Fleet {
+func (c *Client) newFleet(refs []AppRef, apps []wireApp) *Fleet {
 	f := &Fleet{c: c, refs: refs, byKey: map[string]*audit.App{}, parallel: 2 * c.concurrency}
 	for _, a := range apps {
 		if a.Name == "" {
@@ -323,7 +325,7 @@ func (c *Client) newFleet(refs []AppRef, apps []hk.App) *Fleet {
 		rec := mapApp(a, a.Name)
 		f.byKey[a.Name] = &rec
 		if a.ID != "" {
-			f.byKey[a.ID] = &rec
+			f.byKey[string(a.ID)] = &rec
 		}
 	}
 	// A ref's stage (and team, when a listing had none) goes on its record.
@@ -337,7 +339,7 @@ func (c *Client) newFleet(refs []AppRef, apps []hk.App) *Fleet {
 }
 
 // setAddons groups a listing's add-ons by their app, by id and by name.
-func (f *Fleet) setAddons(scope string, addons []hk.AddOn, err *Error) {
+func (f *Fleet) setAddons(scope string, addons []wireAddon, err *Error) {
 	if err != nil {
 		f.warnings = append(f.warnings, fmt.Sprintf("%s: add-ons could not be listed (%s); fetching each app's add-ons with it", scope, err.Msg))
 		return
@@ -345,11 +347,12 @@ func (f *Fleet) setAddons(scope string, addons []hk.AddOn, err *Error) {
 	f.addonsOK = true
 	f.addons = map[string][]audit.Addon{}
 	for _, a := range addons {
-		m := mapAddons([]hk.AddOn{a})[0]
-		if a.App.ID != "" {
-			f.addons[a.App.ID] = append(f.addons[a.App.ID], m)
+		m := mapAddon(a)
+		id := string(a.App.ID)
+		if id != "" {
+			f.addons[id] = append(f.addons[id], m)
 		}
-		if a.App.Name != "" && a.App.Name != a.App.ID {
+		if a.App.Name != "" && a.App.Name != id {
 			f.addons[a.App.Name] = append(f.addons[a.App.Name], m)
 		}
 	}
@@ -460,13 +463,13 @@ func (c *Client) listFailed(parent, lctx context.Context, e *Error) *Error {
 }
 
 // teamApps fetches every app record of a team. Team-app objects are a subset
-// of app objects (no acm, no generation), so they decode into hk.App.
-func (c *Client) teamApps(ctx context.Context, team string) ([]hk.App, *Error) {
+// of app objects (no acm, no generation), so they decode into wireApp.
+func (c *Client) teamApps(ctx context.Context, team string) ([]wireApp, *Error) {
 	scope := fmt.Sprintf("team %q", team)
 	if err := checkIdent("team", team); err != nil {
 		return nil, &Error{Scope: scope, Kind: Other, Msg: err.Error()}
 	}
-	apps, e := list[hk.App](ctx, c, "", "/teams/"+url.PathEscape(team)+"/apps", &hk.ListRange{Field: "id", Max: listMax})
+	apps, e := list[wireApp](ctx, c, "", "/teams/"+url.PathEscape(team)+"/apps", &hk.ListRange{Field: "id", Max: listMax})
 	if e != nil {
 		return nil, scoped(e, scope)
 	}
@@ -474,8 +477,8 @@ func (c *Client) teamApps(ctx context.Context, team string) ([]hk.App, *Error) {
 }
 
 // accountApps fetches every app record the token can see.
-func (c *Client) accountApps(ctx context.Context) ([]hk.App, *Error) {
-	apps, e := list[hk.App](ctx, c, "", "/apps", &hk.ListRange{Field: "id", Max: listMax})
+func (c *Client) accountApps(ctx context.Context) ([]wireApp, *Error) {
+	apps, e := list[wireApp](ctx, c, "", "/apps", &hk.ListRange{Field: "id", Max: listMax})
 	if e != nil {
 		return nil, scoped(e, "account")
 	}
@@ -483,7 +486,7 @@ func (c *Client) accountApps(ctx context.Context) ([]hk.App, *Error) {
 }
 
 // refsOf names the listed apps, sorted by name; team is the default owner.
-func refsOf(apps []hk.App, team string) []AppRef {
+func refsOf(apps []wireApp, team string) []AppRef {
 	refs := make([]AppRef, 0, len(apps))
 	seen := map[string]bool{}
 	for _, a := range apps {

@@ -96,7 +96,7 @@ func TestListErrorsNameWhatFailed(t *testing.T) {
 		{"bad team name", func(c *Client) error { _, err := c.ListTeamApps(context.Background(), "a/b"); return err },
 			"", 0, `team "a/b": invalid team name`, Other},
 		{"all apps 403", func(c *Client) error { _, err := c.ListAllApps(context.Background()); return err },
-			"/apps", 403, `account: not found (or no access) on /apps`, NotFound},
+			"/apps", 403, `account: forbidden (x): no access on /apps`, NotFound},
 		{"pipeline not found", func(c *Client) error { _, err := c.ListPipelineApps(context.Background(), "shop"); return err },
 			"", 0, `pipeline "shop": not found (or no access) on /pipelines/shop`, NotFound},
 		{"bad pipeline name", func(c *Client) error { _, err := c.ListPipelineApps(context.Background(), ".."); return err },
@@ -459,7 +459,7 @@ func TestFleetAddonListingFails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w := f.Warnings(); len(w) != 1 || w[0] != `team "acme": add-ons could not be listed (not found (or no access) on /teams/acme/addons); fetching each app's add-ons with it` {
+	if w := f.Warnings(); len(w) != 1 || w[0] != `team "acme": add-ons could not be listed (forbidden: no access on /teams/acme/addons); fetching each app's add-ons with it` {
 		t.Errorf("Warnings = %q", w)
 	}
 	snaps, errs := runFleet(t, f)
@@ -506,7 +506,7 @@ func TestFleetFailingAppLeavesOthersIntact(t *testing.T) {
 		part audit.Part
 		msg  string
 	}{
-		{"app-0001", audit.PartConfig, "not found (or no access) on /apps/app-0001/config-vars"},
+		{"app-0001", audit.PartConfig, "forbidden: no access on /apps/app-0001/config-vars"},
 		{"app-0002", audit.PartFormation, "Heroku API error 500 on /apps/app-0002/formation"},
 		{"app-0003", audit.PartFiles, "reading slug: "},
 	} {

@@ -45,6 +45,10 @@ const (
 	maxWarning = 300
 	// maxWarnings bounds how many distinct warnings a client passes on.
 	maxWarnings = 20
+	// maxNotice bounds one notice of the client's own (a list item it
+	// skipped, a listing that may be incomplete), maxNotices how many.
+	maxNotice  = 400
+	maxNotices = 50
 )
 
 // BodyTooLargeError is a response body that went past its cap. It names the
@@ -259,6 +263,32 @@ type warnings struct {
 	fn    atomic.Pointer[func(string)]
 	mu    sync.Mutex
 	seen  map[string]bool
+	// noticed are the client's own notices passed on, apart from the
+	// server's warnings so neither crowds out the other.
+	noticed map[string]bool
+}
+
+// notice passes on a notice of the client's own, through the same hook as
+// the server's warnings: once each, at most maxNotices, then one line
+// saying more were left out.
+func (w *warnings) notice(msg string) {
+	msg = cleanText(msg, w.token, maxNotice)
+	w.mu.Lock()
+	if w.noticed[msg] || len(w.noticed) > maxNotices {
+		w.mu.Unlock()
+		return
+	}
+	if w.noticed == nil {
+		w.noticed = map[string]bool{}
+	}
+	if len(w.noticed) == maxNotices {
+		msg = fmt.Sprintf("more than %d notices about what the API answered; the rest are left out", maxNotices)
+	}
+	w.noticed[msg] = true
+	w.mu.Unlock()
+	if fn := w.fn.Load(); fn != nil {
+		(*fn)(msg)
+	}
 }
 
 func (w *warnings) add(raw string) {
@@ -320,7 +350,10 @@ func cleanText(s, token string, maxLen int) string {
 // OnWarning sets a function told each distinct X-Heroku-Warning the API
 // sends (a deprecation, a maintenance notice), cleaned for printing: token
 // redacted, control characters dropped, one line of at most 300 bytes; at
-// most 20 distinct warnings per client. heroku-go never sees the header
+// most 20 distinct warnings per client. It is also told the client's own
+// notices about what the API answered, at most 50: a list item that could
+// not be read and was skipped (naming the item and the field), a listing
+// that may be incomplete. heroku-go never sees the header
 // (it would print it raw). It is called from requesting goroutines,
 // concurrently. nil stops the calls.
 func (c *Client) OnWarning(fn func(msg string)) {

@@ -282,7 +282,7 @@ func TestRateLimitBudget(t *testing.T) {
 		{"low", `{"remaining": 12}`, 12, ""},
 		{"missing", `{}`, 0, "account: malformed response from /account/rate-limits"},
 		{"negative", `{"remaining": -3}`, 0, "account: malformed response from /account/rate-limits"},
-		{"not JSON", `<html>`, 0, "account: malformed response from /account/rate-limits"},
+		{"not JSON", `<html>`, 0, "account: malformed response from /account/rate-limits: not valid JSON (at byte 1)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			api := newFakeAPI(t)

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -108,7 +109,7 @@ func (c *Client) snapshot(ctx context.Context, app string, p plan) (*audit.Snaps
 			e := fetch(gctx)
 			s.count(e)
 			if e != nil {
-				if e.Kind == Unauthorized {
+				if fatal(e) {
 					return e
 				}
 				s.gap(e.Msg, true, parts...)
@@ -123,7 +124,7 @@ func (c *Client) snapshot(ctx context.Context, app string, p plan) (*audit.Snaps
 		g.Go(func() error {
 			e := c.releaseChain(gctx, app, s, p.releaseMax)
 			s.count(e)
-			if e != nil && e.Kind == Unauthorized {
+			if fatal(e) {
 				return e
 			}
 			return nil
@@ -133,7 +134,7 @@ func (c *Client) snapshot(ctx context.Context, app string, p plan) (*audit.Snaps
 		s.snap.App = *p.app
 	} else {
 		g.Go(func() error {
-			var a hk.App
+			var a wireApp
 			if _, e := c.get(gctx, app, base, "", &a); e != nil {
 				return e
 			}
@@ -142,39 +143,39 @@ func (c *Client) snapshot(ctx context.Context, app string, p plan) (*audit.Snaps
 		})
 	}
 	part(func(ctx context.Context) *Error {
-		var cv map[string]*string
-		if _, e := c.get(ctx, app, base+"/config-vars", "", &cv); e != nil {
+		cv, e := c.configVars(ctx, app, base+"/config-vars")
+		if e != nil {
 			return e
 		}
-		s.set(func(snap *audit.Snapshot) { snap.ConfigVars = mapConfig(cv) })
+		s.set(func(snap *audit.Snapshot) { snap.ConfigVars = cv })
 		return nil
 	}, audit.PartConfig)
 	part(func(ctx context.Context) *Error {
-		return listPart(ctx, c, s, app, base+"/formation", func(snap *audit.Snapshot, v []hk.Formation) { snap.Formation = mapFormation(v) })
+		return listPart(ctx, c, s, app, base+"/formation", func(snap *audit.Snapshot, v []wireFormation) { snap.Formation = mapFormation(v) })
 	}, audit.PartFormation)
 	part(func(ctx context.Context) *Error {
-		return listPart(ctx, c, s, app, base+"/dynos", func(snap *audit.Snapshot, v []hk.Dyno) { snap.Dynos = mapDynos(v) })
+		return listPart(ctx, c, s, app, base+"/dynos", func(snap *audit.Snapshot, v []wireDyno) { snap.Dynos = mapDynos(v) })
 	}, audit.PartDynos)
 	if p.addonsKnown {
 		s.snap.Addons = slices.Clone(p.addons)
 	} else {
 		part(func(ctx context.Context) *Error {
-			return listPart(ctx, c, s, app, base+"/addons", func(snap *audit.Snapshot, v []hk.AddOn) { snap.Addons = mapAddons(v) })
+			return listPart(ctx, c, s, app, base+"/addons", func(snap *audit.Snapshot, v []wireAddon) { snap.Addons = mapAddons(v) })
 		}, audit.PartAddons)
 	}
 	part(func(ctx context.Context) *Error {
-		return listPart(ctx, c, s, app, base+"/buildpack-installations", func(snap *audit.Snapshot, v []hk.BuildpackInstallation) { snap.Buildpacks = mapBuildpacks(v) })
+		return listPart(ctx, c, s, app, base+"/buildpack-installations", func(snap *audit.Snapshot, v []wireBuildpack) { snap.Buildpacks = mapBuildpacks(v) })
 	}, audit.PartBuildpacks)
 
 	part(func(ctx context.Context) *Error {
 		// domains and certificates answer one question (is HTTPS covered),
 		// so they fill one part: both or neither. Two calls in a row stay
 		// off the critical path (releases, slug, blob is three).
-		ds, e := list[hk.Domain](ctx, c, app, base+"/domains", nil)
+		ds, e := list[wireDomain](ctx, c, app, base+"/domains", nil)
 		if e != nil {
 			return e
 		}
-		certs, e := list[hk.SniEndpoint](ctx, c, app, base+"/sni-endpoints", nil)
+		certs, e := list[wireSNIEndpoint](ctx, c, app, base+"/sni-endpoints", nil)
 		if e != nil {
 			return e
 		}
@@ -192,7 +193,7 @@ func (c *Client) snapshot(ctx context.Context, app string, p plan) (*audit.Snaps
 		return nil
 	}, audit.PartLogDrains)
 	part(func(ctx context.Context) *Error {
-		fs, e := list[hk.AppFeature](ctx, c, app, base+"/features", nil)
+		fs, e := list[wireFeature](ctx, c, app, base+"/features", nil)
 		if e != nil {
 			return e
 		}
@@ -300,7 +301,7 @@ func (c *Client) releaseChain(ctx context.Context, app string, s *collector, fir
 		s.gap(reasonNoSlug, false, audit.PartSlug, audit.PartFiles)
 		return nil
 	}
-	var sl hk.Slug
+	var sl wireSlug
 	if _, e := c.get(ctx, app, appPath(app)+"/slugs/"+url.PathEscape(r.SlugID), "", &sl); e != nil {
 		s.gap(e.Msg, true, audit.PartSlug, audit.PartFiles)
 		return e
@@ -323,11 +324,10 @@ func (c *Client) releaseChain(ctx context.Context, app string, s *collector, fir
 // none. Usually the newest release is current; when it is not (a failed or
 // pending deploy on top), it looks further back a page at a time. firstMax
 // is the size of the first page asked for.
-func (c *Client) currentRelease(ctx context.Context, app string, firstMax int) (*hk.Release, *Error) {
+func (c *Client) currentRelease(ctx context.Context, app string, firstMax int) (*wireRelease, *Error) {
 	path := appPath(app) + "/releases"
 	firstMax = max(firstMax, 1)
-	var rels []hk.Release
-	next, e := c.get(ctx, app, path, rangeValue(&hk.ListRange{Field: "version", Max: firstMax, Descending: true}), &rels)
+	rels, next, e := c.releasePage(ctx, app, path, rangeValue(&hk.ListRange{Field: "version", Max: firstMax, Descending: true}))
 	if e != nil {
 		return nil, e
 	}
@@ -346,8 +346,7 @@ func (c *Client) currentRelease(ctx context.Context, app string, firstMax int) (
 		rng = next
 	}
 	for range releasePages {
-		var page []hk.Release
-		next, e := c.get(ctx, app, path, rng, &page)
+		page, next, e := c.releasePage(ctx, app, path, rng)
 		if e != nil {
 			return nil, e
 		}
@@ -362,8 +361,39 @@ func (c *Client) currentRelease(ctx context.Context, app string, firstMax int) (
 	return nil, &Error{App: app, Kind: Other, Msg: "no current release among the newest releases on " + path}
 }
 
-func pickCurrent(rels []hk.Release) *hk.Release {
-	var best *hk.Release
+// releasePage fetches one page of releases, item by item.
+func (c *Client) releasePage(ctx context.Context, app, path, rng string) ([]wireRelease, string, *Error) {
+	pg, e := c.getPage(ctx, app, path, rng, 0)
+	if e != nil {
+		return nil, "", e
+	}
+	rels, e := pageItems[wireRelease](c, app, path, pg.body, 0, false)
+	if e != nil {
+		return nil, "", e
+	}
+	return rels, pg.next, nil
+}
+
+// configVars fetches an app's config vars. A value that is neither a string
+// nor null is left out with a notice naming the variable, never its value.
+func (c *Client) configVars(ctx context.Context, app, path string) (map[string]string, *Error) {
+	pg, e := c.getPage(ctx, app, path, "", 0)
+	if e != nil {
+		return nil, e
+	}
+	cv, odd, de := decodeConfigVars(pg.body)
+	if de != nil {
+		return nil, c.malformed(app, path, de)
+	}
+	slices.Sort(odd)
+	for _, k := range odd {
+		c.warnings.notice(fmt.Sprintf("%s: config var %q skipped: expected a string or null", path, cleanText(k, c.token, maxLabel)))
+	}
+	return cv, nil
+}
+
+func pickCurrent(rels []wireRelease) *wireRelease {
+	var best *wireRelease
 	for i := range rels {
 		if rels[i].Current && (best == nil || rels[i].Version > best.Version) {
 			best = &rels[i]
@@ -372,59 +402,39 @@ func pickCurrent(rels []hk.Release) *hk.Release {
 	return best
 }
 
-func mapApp(a hk.App, asked string) audit.App {
-	out := audit.App{
-		Name:        cmp.Or(a.Name, asked),
-		ID:          a.ID,
-		Stack:       a.Stack.Name,
-		BuildStack:  a.BuildStack.Name,
-		Region:      a.Region.Name,
-		Generation:  strings.ToLower(a.Generation.Name),
-		ACM:         a.Acm,
-		Maintenance: a.Maintenance,
+func mapApp(a wireApp, asked string) audit.App {
+	return audit.App{
+		Name:                 cmp.Or(a.Name, asked),
+		ID:                   string(a.ID),
+		Stack:                string(a.Stack),
+		BuildStack:           string(a.BuildStack),
+		Region:               string(a.Region),
+		Generation:           strings.ToLower(string(a.Generation)),
+		ACM:                  a.ACM,
+		Maintenance:          a.Maintenance,
+		Team:                 string(cmp.Or(a.Team, a.Organization)),
+		Space:                string(a.Space),
+		WebURL:               a.WebURL,
+		BuildpackDescription: a.BuildpackDescription,
 	}
-	switch {
-	case a.Team != nil && a.Team.Name != "":
-		out.Team = a.Team.Name
-	case a.Organization != nil:
-		out.Team = a.Organization.Name
-	}
-	if a.Space != nil {
-		out.Space = a.Space.Name
-	}
-	if a.WebURL != nil {
-		out.WebURL = *a.WebURL
-	}
-	return out
 }
 
-// mapConfig drops null values: a null is an unset variable.
-func mapConfig(cv map[string]*string) map[string]string {
-	out := make(map[string]string, len(cv))
-	for k, v := range cv {
-		if v != nil {
-			out[k] = *v
-		}
-	}
-	return out
-}
-
-func mapFormation(fs []hk.Formation) []audit.Process {
+func mapFormation(fs []wireFormation) []audit.Process {
 	out := make([]audit.Process, 0, len(fs))
 	for _, f := range fs {
 		out = append(out, audit.Process{
 			Type:     f.Type,
 			Command:  f.Command,
-			Quantity: f.Quantity,
+			Quantity: int(f.Quantity),
 			// dyno_size is current; size is deprecated but older records
 			// carry only it. Sizes compare case-insensitively.
-			Size: strings.ToLower(cmp.Or(f.DynoSize.Name, f.Size)),
+			Size: strings.ToLower(cmp.Or(string(f.DynoSize), f.Size)),
 		})
 	}
 	return out
 }
 
-func mapDynos(ds []hk.Dyno) []audit.Dyno {
+func mapDynos(ds []wireDyno) []audit.Dyno {
 	out := make([]audit.Dyno, 0, len(ds))
 	for _, d := range ds {
 		out = append(out, audit.Dyno{Name: d.Name, Type: d.Type, State: d.State, Size: strings.ToLower(d.Size)})
@@ -432,25 +442,29 @@ func mapDynos(ds []hk.Dyno) []audit.Dyno {
 	return out
 }
 
-func mapAddons(as []hk.AddOn) []audit.Addon {
+func mapAddons(as []wireAddon) []audit.Addon {
 	out := make([]audit.Addon, 0, len(as))
 	for _, a := range as {
-		out = append(out, audit.Addon{
-			Name:       a.Name,
-			Service:    a.AddonService.Name,
-			Plan:       a.Plan.Name,
-			State:      a.State,
-			ConfigVars: a.ConfigVars,
-		})
+		out = append(out, mapAddon(a))
 	}
 	return out
 }
 
+func mapAddon(a wireAddon) audit.Addon {
+	return audit.Addon{
+		Name:       a.Name,
+		Service:    string(a.AddonService),
+		Plan:       string(a.Plan),
+		State:      a.State,
+		ConfigVars: a.ConfigVars,
+	}
+}
+
 // mapBuildpacks lists buildpacks in build order. A URL keeps no credentials
 // or query (private buildpack URLs sometimes embed a token).
-func mapBuildpacks(bs []hk.BuildpackInstallation) []string {
+func mapBuildpacks(bs []wireBuildpack) []string {
 	bs = slices.Clone(bs)
-	slices.SortStableFunc(bs, func(a, b hk.BuildpackInstallation) int { return cmp.Compare(a.Ordinal, b.Ordinal) })
+	slices.SortStableFunc(bs, func(a, b wireBuildpack) int { return cmp.Compare(a.Ordinal, b.Ordinal) })
 	out := make([]string, 0, len(bs))
 	for _, b := range bs {
 		out = append(out, scrubURL(cmp.Or(b.Buildpack.Name, b.Buildpack.URL)))
@@ -479,7 +493,7 @@ func scrubURL(s string) string {
 
 // enabledFeatures names the app's enabled features (labs and platform
 // features such as runtime-dyno-metadata), sorted.
-func enabledFeatures(fs []hk.AppFeature) []string {
+func enabledFeatures(fs []wireFeature) []string {
 	var out []string
 	for _, f := range fs {
 		if f.Enabled {
@@ -490,42 +504,38 @@ func enabledFeatures(fs []hk.AppFeature) []string {
 	return out
 }
 
-func mapDomains(ds []hk.Domain) []audit.Domain {
+func mapDomains(ds []wireDomain) []audit.Domain {
 	out := make([]audit.Domain, 0, len(ds))
 	for _, d := range ds {
-		m := audit.Domain{Hostname: d.Hostname, Kind: d.Kind}
-		if d.AcmStatus != nil {
-			m.ACMStatus = *d.AcmStatus
-		}
-		if d.AcmStatusReason != nil {
-			m.ACMStatusReason = *d.AcmStatusReason
-		}
-		if d.SniEndpoint != nil {
-			m.SNIEndpoint = d.SniEndpoint.Name
-		}
-		out = append(out, m)
+		out = append(out, audit.Domain{
+			Hostname:        d.Hostname,
+			Kind:            d.Kind,
+			ACMStatus:       d.ACMStatus,
+			ACMStatusReason: d.ACMStatusReason,
+			SNIEndpoint:     string(d.SNIEndpoint),
+		})
 	}
 	return out
 }
 
-func mapCerts(es []hk.SniEndpoint) []audit.Cert {
+func mapCerts(es []wireSNIEndpoint) []audit.Cert {
 	out := make([]audit.Cert, 0, len(es))
 	for _, e := range es {
-		out = append(out, audit.Cert{Name: e.Name, ExpiresAt: e.SSLCert.ExpiresAt, Domains: e.Domains})
+		out = append(out, audit.Cert{Name: e.Name, ACM: e.SSLCert.ACM, ExpiresAt: e.SSLCert.ExpiresAt.Time, Domains: e.Domains})
 	}
 	return out
 }
 
-func mapRelease(r hk.Release) audit.Release {
-	out := audit.Release{Version: r.Version, ID: r.ID, Status: r.Status}
+func mapRelease(r wireRelease) audit.Release {
+	out := audit.Release{Version: int(r.Version), ID: string(r.ID), Status: r.Status}
 	if r.Slug != nil {
-		out.SlugID = r.Slug.ID
+		out.SlugID = string(r.Slug.ID)
 	}
 	return out
 }
 
-func mapSlug(s hk.Slug) audit.Slug {
-	out := audit.Slug{ID: s.ID, ProcessTypes: s.ProcessTypes, Stack: s.Stack.Name}
+func mapSlug(s wireSlug) audit.Slug {
+	out := audit.Slug{ID: string(s.ID), ProcessTypes: s.ProcessTypes, Stack: string(s.Stack), BuildpackDescription: s.BuildpackDescription}
 	if s.Size != nil {
 		out.Size = int64(*s.Size)
 	}
