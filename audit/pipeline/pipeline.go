@@ -54,6 +54,11 @@ type Options struct {
 
 	Gate Gate
 
+	// Probe, when set, fills each snapshot's probe part once it is
+	// collected, within the app's timeout (--probe). Without it the part is
+	// absent by design and the probe checks skip, saying how to run them.
+	Probe func(ctx context.Context, s *audit.Snapshot)
+
 	// Secrets are values to hide from every output besides the apps'
 	// config vars, which are always hidden: the API token.
 	Secrets []string
@@ -223,6 +228,14 @@ func collect(ctx context.Context, src Source, apps []string, opt Options) ([]*au
 				results[i] = audit.Failed(app, fmt.Errorf("%s: nothing was collected", app))
 			default:
 				snaps[i] = s
+				switch {
+				case opt.Probe != nil:
+					opt.Probe(actx, s)
+				case s.Probe == nil:
+					if _, gap := s.Gaps[audit.PartProbe]; !gap {
+						s.SetGap(audit.PartProbe, audit.NotProbed, false)
+					}
+				}
 			}
 			if opt.Progress != nil {
 				opt.Progress.Done()
