@@ -41,6 +41,17 @@ func Catalog() []Check {
 		python(debugInSource),
 		python(templateInjection),
 		python(securityExtensions),
+		// live probe
+		httpsRedirect,
+		hsts,
+		csp,
+		frameOptions,
+		contentTypeOptions,
+		referrerPolicy,
+		cookieFlags,
+		corsReflection,
+		debuggerExposed,
+		serverBanner,
 	}
 }
 

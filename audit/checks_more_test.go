@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-var checkCases = slices.Concat(coreCases, configCases, processCases, platformCases, sourceCases)
+var checkCases = slices.Concat(coreCases, configCases, processCases, platformCases, sourceCases, probeCases)
 
 func noted(paths ...string) change {
 	return func(s *Snapshot) { s.Files.Noted = append(s.Files.Noted, paths...) }

@@ -49,7 +49,7 @@ func TestGeneratedInputs(t *testing.T) {
 // the generator misses a way the code reads.
 func TestRecordedReadsWithinGenerated(t *testing.T) {
 	var cases []checkCase
-	for _, cs := range [][]checkCase{coreCases, configCases, processCases, platformCases, sourceCases} {
+	for _, cs := range [][]checkCase{coreCases, configCases, processCases, platformCases, sourceCases, probeCases} {
 		cases = append(cases, cs...)
 	}
 	for _, tc := range cases {

@@ -42,6 +42,8 @@ type Snapshot struct {
 	Certs      []Cert            `json:"certs,omitempty"`
 	LogDrains  int               `json:"log_drains"`         // how many; their URLs are credentials
 	Features   []string          `json:"features,omitempty"` // enabled app features, sorted
+	// Probe is what the app's URLs answered, with --probe (see probe.go).
+	Probe *Probe `json:"probe,omitempty"`
 
 	// Taken is when the snapshot was collected: checks that compare dates
 	// (certificate expiry) use it, never the clock, so they stay pure.
@@ -228,5 +230,6 @@ func CheckoutSnapshot(name string, files *Files) *Snapshot {
 	for _, p := range apiParts {
 		s.SetGap(p, "no app given: only the checkout was audited", false)
 	}
+	s.SetGap(PartProbe, "no app given: only the checkout was audited", false)
 	return s
 }

@@ -55,6 +55,11 @@ type Options struct {
 
 	Gate Gate
 
+	// Probe, when set, fills each snapshot's probe part once it is
+	// collected, within the app's timeout (--probe). Without it the part is
+	// absent by design and the probe checks skip, saying how to run them.
+	Probe func(ctx context.Context, s *audit.Snapshot)
+
 	// Secrets are values to hide from every output besides the apps'
 	// config vars, which are always hidden: the API token.
 	Secrets []string
@@ -285,10 +290,20 @@ func collect(ctx context.Context, src Source, apps []string, opt Options, done f
 				actx, cancel = context.WithTimeout(ctx, opt.Timeout)
 			}
 			s, err := src.Snapshot(actx, app)
-			cancel()
 			if err == nil && s == nil {
 				err = fmt.Errorf("%s: nothing was collected", app)
 			}
+			if err == nil {
+				switch {
+				case opt.Probe != nil:
+					opt.Probe(actx, s) // within the app's timeout
+				case s.Probe == nil:
+					if _, gap := s.Gaps[audit.PartProbe]; !gap {
+						s.SetGap(audit.PartProbe, audit.NotProbed, false)
+					}
+				}
+			}
+			cancel()
 			done(i, s, err)
 			if opt.Progress != nil {
 				opt.Progress.Done()

@@ -85,6 +85,12 @@ func runAudit(ctx context.Context, opts Options, sys system, code *int) error {
 		Gate: pipeline.Gate{FailOn: gate, FailUnder: opts.FailUnder, OnlyNew: opts.FailOnNew},
 	}
 	popt.Timeout = opts.Timeout
+	if opts.Probe {
+		if len(opts.Apps) == 0 && !isFleet(opts) {
+			return troublef("--probe needs an app: a checkout alone has no URL (herokuaudit probe URL... asks one)")
+		}
+		popt.Probe = probeHook(newProber(sys))
+	}
 	if !opts.TimeoutSet && isFleet(opts) {
 		// a fleet's apps may wait long for the rate limit, but not for ever
 		popt.Timeout = fleetAppTimeout

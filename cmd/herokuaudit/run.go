@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -46,6 +47,9 @@ type system struct {
 	StdoutTTY      bool
 	StderrTTY      bool
 	RealSystem     bool // may read ~/.netrc and run the heroku CLI
+	// ProbeTransport carries the live probe's requests; nil for the real
+	// network. Tests route them to their own servers.
+	ProbeTransport http.RoundTripper
 }
 
 // Options is everything the audit command was asked to do.
@@ -71,6 +75,7 @@ type Options struct {
 	All        bool
 	Pipeline   string
 	TimeoutSet bool // --timeout given: fleets otherwise wait as long as the rate limit needs
+	Probe      bool // --probe: also ask the apps' own URLs
 }
 
 // exitError carries an exit code to the one place that maps errors to codes.
@@ -103,7 +108,7 @@ func newApp(sys system, code *int) *cli.App {
 	app := &cli.App{
 		Name:      "herokuaudit",
 		Usage:     "audit Heroku apps against a deployment security checklist",
-		UsageText: "herokuaudit [flags] APP...\nherokuaudit --team TEAM [flags] [GLOB...]\nherokuaudit diff APP_A APP_B\nherokuaudit checks | explain CHECK-ID\nherokuaudit --fixtures fixtures flask-insecure   (the bundled sample apps, no account needed)",
+		UsageText: "herokuaudit [flags] APP...\nherokuaudit --team TEAM [flags] [GLOB...]\nherokuaudit diff APP_A APP_B\nherokuaudit probe URL...\nherokuaudit checks | explain CHECK-ID\nherokuaudit --fixtures fixtures flask-insecure   (the bundled sample apps, no account needed)",
 		Version:   toolVersion(),
 		Writer:    sys.Stdout,
 		ErrWriter: sys.Stderr,
@@ -129,6 +134,7 @@ func newApp(sys system, code *int) *cli.App {
 			&cli.StringFlag{Name: "team", Usage: "audit every app of `TEAM` (APP arguments become name globs)", Destination: &opts.Team},
 			&cli.BoolFlag{Name: "all", Usage: "audit every app the token can see (APP arguments become name globs)", Destination: &opts.All},
 			&cli.StringFlag{Name: "pipeline", Usage: "audit the apps coupled to pipeline `NAME`, with their stages", Destination: &opts.Pipeline},
+			&cli.BoolFlag{Name: "probe", Usage: "also send each app's web URL and custom domains at most 6 GET requests each (see herokuaudit probe --help) and run the probe checks", Destination: &opts.Probe},
 		},
 		Action: func(c *cli.Context) error {
 			opts.Apps = c.Args().Slice()
@@ -138,6 +144,7 @@ func newApp(sys system, code *int) *cli.App {
 		},
 		Commands: []*cli.Command{
 			diffCommand(sys),
+			probeCommand(sys, code),
 			{
 				Name:      "checks",
 				Usage:     "list the checks with their IDs, severities and the scoring rule",
