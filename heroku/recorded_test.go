@@ -171,14 +171,14 @@ func watch(c *Client) *noticeLog {
 
 // snapWith snapshots the complete app x with one of its answers replaced
 // by body.
-func snapWith(t *testing.T, path, body string) (*audit.Snapshot, error, []string) {
+func snapWith(t *testing.T, path, body string) (*audit.Snapshot, []string, error) {
 	t.Helper()
 	api, _, _ := world(t)
 	api.handle(path, jsonHandler(body))
 	c := testClient(t, api.srv.URL)
 	n := watch(c)
 	snap, err := c.Snapshot(context.Background(), "x")
-	return snap, err, n.all()
+	return snap, n.all(), err
 }
 
 // Every recorded body is listed above, and every listed body exists.
@@ -220,7 +220,7 @@ func TestRecordedBodiesDecode(t *testing.T) {
 			if one {
 				body = "[" + body + "]"
 			}
-			snap, err, notices := snapWith(t, route.path, body)
+			snap, notices, err := snapWith(t, route.path, body)
 			if err != nil {
 				t.Fatalf("snapshot failed: %v", err)
 			}
@@ -269,7 +269,7 @@ func TestRecordedApps(t *testing.T) {
 			Stack: "cedar-14", BuildStack: "cedar-14", Region: "us", BuildpackDescription: "Ruby/Rails"}},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			snap, err, _ := snapWith(t, "/apps/x", readRecorded(t, tc.file))
+			snap, _, err := snapWith(t, "/apps/x", readRecorded(t, tc.file))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -442,7 +442,7 @@ func TestRecordedAppParts(t *testing.T) {
 			if strings.HasSuffix(recordedEndpoint[tc.file], "1") {
 				body = "[" + body + "]" // one resource, served as a list of one
 			}
-			snap, err, notices := snapWith(t, tc.path, body)
+			snap, notices, err := snapWith(t, tc.path, body)
 			if err != nil {
 				t.Fatal(err)
 			}
