@@ -16,6 +16,13 @@
 // deadline (5m). Past a cap or a deadline the part or the app is an *Error
 // naming it, never the body.
 //
+// Bodies are decoded into the client's own wire types, which accept every
+// shape Heroku's own clients accept (generation as a string or an object,
+// ids as strings or numbers, null for a string). Lists are decoded item by
+// item: an item that cannot be read is skipped and the rest used, with a
+// notice (see OnWarning) naming the item, the JSON field and the type
+// expected there, never a value.
+//
 // Fleet audits (a team, the whole account, a pipeline) fetch the team- or
 // account-wide lists once and then at most five calls per app: see Fleet.
 package heroku

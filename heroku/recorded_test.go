@@ -171,14 +171,14 @@ func watch(c *Client) *noticeLog {
 
 // snapWith snapshots the complete app x with one of its answers replaced
 // by body.
-func snapWith(t *testing.T, path, body string) (*audit.Snapshot, error, []string) {
+func snapWith(t *testing.T, path, body string) (*audit.Snapshot, []string, error) {
 	t.Helper()
 	api, _, _ := world(t)
 	api.handle(path, jsonHandler(body))
 	c := testClient(t, api.srv.URL)
 	n := watch(c)
 	snap, err := c.Snapshot(context.Background(), "x")
-	return snap, err, n.all()
+	return snap, n.all(), err
 }
 
 // Every recorded body is listed above, and every listed body exists.
@@ -220,7 +220,7 @@ func TestRecordedBodiesDecode(t *testing.T) {
 			if one {
 				body = "[" + body + "]"
 			}
-			snap, err, notices := snapWith(t, route.path, body)
+			snap, notices, err := snapWith(t, route.path, body)
 			if err != nil {
 				t.Fatalf("snapshot failed: %v", err)
 			}
@@ -269,7 +269,7 @@ func TestRecordedApps(t *testing.T) {
 			Stack: "cedar-14", BuildStack: "cedar-14", Region: "us", BuildpackDescription: "Ruby/Rails"}},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			snap, err, _ := snapWith(t, "/apps/x", readRecorded(t, tc.file))
+			snap, _, err := snapWith(t, "/apps/x", readRecorded(t, tc.file))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -442,7 +442,7 @@ func TestRecordedAppParts(t *testing.T) {
 			if strings.HasSuffix(recordedEndpoint[tc.file], "1") {
 				body = "[" + body + "]" // one resource, served as a list of one
 			}
-			snap, err, notices := snapWith(t, tc.path, body)
+			snap, notices, err := snapWith(t, tc.path, body)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -652,5 +652,86 @@ func TestRecordedPartialContent(t *testing.T) {
 				t.Errorf("notices = %q, want %q", got, tc.notices)
 			}
 		})
+	}
+}
+
+// The mixed team of ../fixtures (built from recorded bodies): a Ruby app,
+// a Node.js app, a container-stack app and a Fir app, audited as a team.
+func TestMixedTeamFixture(t *testing.T) {
+	c, err := NewFixtures("../fixtures", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := watch(c)
+	f, err := c.NewTeamFleet(context.Background(), "mixed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	snaps := map[string]*audit.Snapshot{}
+	var mu sync.Mutex
+	if err := f.Each(context.Background(), f.Apps(), func(i int, s *audit.Snapshot, err error) {
+		if err != nil {
+			t.Errorf("%s: %v", f.Apps()[i].Name, err)
+			return
+		}
+		mu.Lock()
+		snaps[s.App.Name] = s
+		mu.Unlock()
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(snaps) != 4 {
+		t.Fatalf("%d apps audited", len(snaps))
+	}
+	type want struct {
+		generation, stack, desc string
+		slug                    bool
+		sizes                   []string
+	}
+	for name, w := range map[string]want{
+		"my-cedar-app": {"", "heroku-22", "Ruby", true, []string{"standard-1x"}},
+		"example":      {"", "heroku-24", "Node.js", true, []string{"eco", "eco"}},
+		"testapp":      {"", "container", "", false, []string{"basic", "basic", "basic"}},
+		"my-fir-app":   {"fir", "cnb", "Cloud Native Buildpacks", false, []string{"1x-classic", "1x-classic", "2x-compute"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := snaps[name]
+			if s.App.Team != "mixed" || s.App.Generation != w.generation || s.App.Stack != w.stack || s.App.BuildpackDescription != w.desc {
+				t.Errorf("App = %+v", s.App)
+			}
+			if (s.Slug != nil) != w.slug {
+				t.Errorf("Slug = %+v", s.Slug)
+			}
+			var sizes []string
+			for _, d := range s.Dynos {
+				sizes = append(sizes, d.Size)
+			}
+			slices.Sort(sizes) // the server lists them by id
+			if !slices.Equal(sizes, w.sizes) {
+				t.Errorf("dyno sizes %q", sizes)
+			}
+			for p, g := range s.Gaps {
+				if g.Failed {
+					t.Errorf("gap %s failed: %s", p, g.Reason)
+				}
+			}
+		})
+	}
+	if s := snaps["my-cedar-app"]; len(s.Addons) != 1 || s.Addons[0].State != "suspended" || s.Slug.BuildpackDescription != "Ruby/Rails" {
+		t.Errorf("Ruby app: addons %+v, slug %+v", s.Addons, s.Slug)
+	}
+	if s := snaps["example"]; len(s.Dynos) != 2 || s.Dynos[1].Type != "run" {
+		t.Errorf("Node app dynos %+v", s.Dynos)
+	}
+	if len(n.all()) != 0 {
+		t.Errorf("notices: %q", n.all())
+	}
+	// Audited alone, the Ruby app's ACM certificate and domains are read.
+	s, err := c.Snapshot(context.Background(), "my-cedar-app")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Certs) != 1 || !s.Certs[0].ACM || s.App.Generation != "cedar" || len(s.Domains) != 3 || s.Domains[1].ACMStatus != "cert issued" {
+		t.Errorf("certs %+v, domains %+v, generation %q", s.Certs, s.Domains, s.App.Generation)
 	}
 }

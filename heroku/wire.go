@@ -271,8 +271,12 @@ func (e *decodeError) Error() string {
 	case e.Field == "":
 		return "expected " + e.Expected
 	}
-	return fmt.Sprintf("field %q: expected %s", e.Field, e.Expected)
+	// Paths are made of our own field names; cleaned all the same.
+	return fmt.Sprintf("field %q: expected %s", cleanText(e.Field, "", maxField), e.Expected)
 }
+
+// maxField bounds a field path in a message.
+const maxField = 120
 
 // describe turns a json error into a decodeError (nil stays nil).
 func describe(err error) *decodeError {

@@ -73,6 +73,10 @@ func TestFlexibleNumbers(t *testing.T) {
 			}
 		})
 	}
+	var sl wireSlug
+	if de := decodeObject([]byte(`{"process_types":{"web\u001b[2J\u202e":5}}`), &sl); de == nil || de.Error() != `field "process_types": expected a string` {
+		t.Errorf("map key: %v", de)
+	}
 	var s wireSNIEndpoint
 	if de := decodeObject([]byte(`{"ssl_cert":{"expires_at":"soon"}}`), &s); de == nil || de.Error() != `field "ssl_cert.expires_at": expected an RFC 3339 timestamp` {
 		t.Errorf("timestamp: %v", de)
