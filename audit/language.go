@@ -3,6 +3,8 @@ package audit
 import (
 	"path"
 	"strings"
+
+	"github.com/herokuaudit/herokuaudit/audit/procfile"
 )
 
 // Language names an app's language as Heroku's buildpacks do.
@@ -72,7 +74,43 @@ func (s *Snapshot) language() (lang, why string) {
 			}
 		}
 	}
+	if named == "" {
+		// the command the dynos run: gunicorn, uvicorn, flask run, python …
+		for _, p := range s.Formation {
+			if srv := procfile.Classify(strings.Fields(p.Command)); srv.Production || srv.Dev {
+				if lang := serverLanguage(srv.Name); lang != "" {
+					return lang, "the " + p.Type + " process runs " + srv.Name
+				}
+			}
+		}
+	}
 	return named, namedBy
+}
+
+// serverLanguage is the language of a server procfile.Classify names.
+func serverLanguage(name string) string {
+	for _, py := range []string{"gunicorn", "uvicorn", "hypercorn", "daphne", "granian", "waitress", "flask", "python", "django", "manage.py", "fastapi"} {
+		if strings.HasPrefix(name, py) {
+			return LangPython
+		}
+	}
+	return ""
+}
+
+// unknownLanguage says why an app whose language nothing tells is not
+// taken for a Python app, or "" when it may be one: a part that could have
+// told failed to come, so its checks run and say what they could not read.
+func (s *Snapshot) unknownLanguage() string {
+	if g, ok := s.Gaps[PartFiles]; ok && g.Failed {
+		return ""
+	}
+	if g, ok := s.Gaps[PartBuildpacks]; ok && g.Failed {
+		return ""
+	}
+	if s.Files != nil && len(s.Files.Entries) > 0 && len(s.Files.Skipped) > 0 {
+		return "" // a skipped file may be the Python marker
+	}
+	return "nothing says it is a Python app (no Python buildpack, description, files or web command)"
 }
 
 func (s *Snapshot) slugDescription() string {

@@ -41,7 +41,9 @@ func TestLanguage(t *testing.T) {
 		{"a Node buildpack over a tree with requirements.txt", []change{bps("heroku/nodejs"), file("requirements.txt", "flask\n")}, LangPython, "requirements.txt in the slug"},
 		{"Heroku's description, buildpacks not fetched", []change{bps(), noPython, func(s *Snapshot) { s.App.BuildpackDescription = "Ruby/Rack" }}, "Ruby", "Heroku describes it as Ruby/Rack"},
 		{"the slug's description", []change{bps(), noPython, func(s *Snapshot) { s.Slug = &Slug{BuildpackDescription: "Node.js"} }}, "Node.js", "Node.js"},
-		{"nothing tells", []change{bps("heroku-community/apt"), noPython}, "", ""},
+		{"nothing tells", []change{bps("heroku-community/apt"), noPython, web("bin/start")}, "", ""},
+		{"the web process runs gunicorn", []change{bps(), noPython}, LangPython, "the web process runs gunicorn"},
+		{"the web process runs uvicorn through a launcher", []change{bps(), noPython, web("uvicorn main:app --port $PORT")}, LangPython, "runs uvicorn"},
 		{"a checkout with a .python-version", []change{bps(), func(s *Snapshot) { s.Files.Origin = "dir"; *s = *CheckoutSnapshot("co", s.Files) }}, LangPython, ".python-version in the checkout"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -95,4 +97,41 @@ func findingFor(r Result, id string) Finding {
 		}
 	}
 	return Finding{}
+}
+
+// TestUnknownLanguage: an app nothing says is Python (a container image, a
+// Fir app in a fleet) gets no Flask verdict either; but when the part that
+// could have told failed to come, its checks run and say so.
+func TestUnknownLanguage(t *testing.T) {
+	container := func(s *Snapshot) {
+		s.Buildpacks = nil
+		s.SetGap(PartBuildpacks, "not fetched in a fleet audit", false)
+		s.Files = nil
+		s.SetGap(PartFiles, "no slug: the app deploys a container image", false)
+		s.Formation[0].Command = "bin/server"
+		delete(s.ConfigVars, "SECRET_KEY")
+	}
+	s := base()
+	container(s)
+	r := Audit(s, Catalog())
+	if r.Language != "unknown" || r.Grade == "F" {
+		t.Errorf("language %q grade %s", r.Language, r.Grade)
+	}
+	if f := findingFor(r, "secret-key"); f.Status != Skip || !strings.Contains(f.Message, "language not known: nothing says it is a Python app") {
+		t.Errorf("secret-key = %s %q", f.Status, f.Message)
+	}
+	if f := findingFor(r, "stack"); f.Status == Skip && strings.Contains(f.Message, "language") {
+		t.Errorf("a platform check was skipped: %q", f.Message)
+	}
+
+	s = base()
+	container(s)
+	s.SetGap(PartFiles, "slug: archive ends early", true)
+	r = Audit(s, Catalog())
+	if r.Language != "" {
+		t.Errorf("a failed slug made the language %q", r.Language)
+	}
+	if f := findingFor(r, "secret-key"); f.Status != Fail {
+		t.Errorf("secret-key = %s %q, want it judged", f.Status, f.Message)
+	}
 }

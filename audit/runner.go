@@ -27,20 +27,32 @@ func Audit(s *Snapshot, checks []Check) Result {
 	s.derive()
 	lang, why := s.language()
 	other := lang != "" && lang != LangPython
+	var notPython string
+	switch {
+	case other:
+		notPython = fmt.Sprintf("not a Python app: %s (%s)", lang, why)
+	case lang == "":
+		if u := s.unknownLanguage(); u != "" {
+			notPython = "language not known: " + u
+		}
+	}
 	findings := make([]Finding, len(checks))
 	var wg sync.WaitGroup
 	for i := range checks {
-		if other && checks[i].Python {
+		if notPython != "" && checks[i].Python {
 			findings[i] = fill(Finding{Check: checks[i].ID, Severity: checks[i].Severity, Title: checks[i].Title, Evidence: []Evidence{}},
-				Outcome{Status: Skip, Message: fmt.Sprintf("not a Python app: %s (%s)", lang, why)})
+				Outcome{Status: Skip, Message: notPython})
 			continue
 		}
 		wg.Go(func() { findings[i] = runOne(s, &checks[i]) })
 	}
 	wg.Wait()
 	r := Result{App: s.App.Name, Findings: findings}
-	if other {
+	switch {
+	case other:
 		r.Language = lang
+	case notPython != "":
+		r.Language = "unknown"
 	}
 	rescore(&r)
 	return r

@@ -51,8 +51,9 @@ type jsonApp struct {
 	Score int    `json:"score"`
 	Grade string `json:"grade"`
 	Error string `json:"error"`
-	// Language is set for an app not built in Python: its Python and Flask
-	// checks were skipped.
+	// Language is set for an app not built in Python ("Ruby"), or
+	// "unknown" when nothing said Python: its Python and Flask checks were
+	// skipped.
 	Language string `json:"language,omitempty"`
 	// Incomplete lists the checks that could not run (grade "incomplete").
 	Incomplete []string      `json:"incomplete,omitempty"`

@@ -50,7 +50,7 @@ func (markdownRenderer) Render(w io.Writer, r Report) error {
 		}
 		worst := "–"
 		if res.Language != "" {
-			worst = "not a Python app (" + mdText(res.Language) + "): platform checks only"
+			worst = mdText(languageNote(res.Language)) + ": platform checks only"
 		}
 		if len(res.Incomplete) > 0 {
 			worst = "could not run: " + mdText(strings.Join(res.Incomplete, ", "))

@@ -182,3 +182,12 @@ func worstFirst(rs []audit.Result) []audit.Result {
 	})
 	return out
 }
+
+// languageNote says why an app's Python checks skipped: "not a Python app
+// (Ruby)", or "language not known" when nothing said Python.
+func languageNote(lang string) string {
+	if lang == "unknown" {
+		return "language not known"
+	}
+	return "not a Python app (" + clean(lang, false) + ")"
+}

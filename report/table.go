@@ -93,7 +93,7 @@ func writeApp(b *bytes.Buffer, res audit.Result, p palette) error {
 	}
 
 	if res.Language != "" {
-		fmt.Fprintf(b, "not a Python app (%s): its Python and Flask checks skip, platform checks ran\n", clean(res.Language, false))
+		fmt.Fprintf(b, "%s: its Python and Flask checks skip, platform checks ran\n", languageNote(res.Language))
 	}
 	if len(res.Incomplete) > 0 {
 		fmt.Fprintf(b, "%s %s\n", p.paint(sgrMagenta, "could not run:"),
@@ -250,7 +250,7 @@ func writeFleet(b *bytes.Buffer, results []audit.Result, withNew bool, p palette
 		} else {
 			worst := "-"
 			if res.Language != "" {
-				worst = truncate("not a Python app ("+clean(res.Language, false)+"): platform checks only", worstWidth)
+				worst = truncate(languageNote(res.Language)+": platform checks only", worstWidth)
 			}
 			if n := len(res.Incomplete); n > 0 {
 				worst = truncate("could not run: "+clean(strings.Join(res.Incomplete, ", "), false), worstWidth)

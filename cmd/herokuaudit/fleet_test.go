@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/herokuaudit/herokuaudit/audit"
 	"os"
 	"path/filepath"
 	"strings"
@@ -216,5 +217,51 @@ func TestFleetSelection(t *testing.T) {
 				t.Errorf("exit %d, stderr %q, want %q", code, errOut, tc.want)
 			}
 		})
+	}
+}
+
+// TestMixedTeam audits the fixtures' mixed team, built from response bodies
+// Heroku itself wrote (fixtures/README.md lists their sources): the Ruby and
+// Node apps get no Flask verdict, the container app no stack warning.
+func TestMixedTeam(t *testing.T) {
+	code, out, errOut := runCLI(t, nil, "--fixtures", fixturesDir, "-f", "json", "--team", "mixed")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var doc struct {
+		Apps []struct {
+			App, Language, Grade, Error string
+			Findings                    []struct{ Check, Status, Message string }
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"my-cedar-app": "Ruby", "example": "Node.js", "testapp": "unknown", "my-fir-app": "unknown"}
+	if len(doc.Apps) != len(want) {
+		t.Fatalf("%d apps, want %d", len(doc.Apps), len(want))
+	}
+	for _, a := range doc.Apps {
+		if a.Error != "" || a.Language != want[a.App] {
+			t.Errorf("%s: language %q error %q, want %q", a.App, a.Language, a.Error, want[a.App])
+		}
+		for _, f := range a.Findings {
+			if c, _ := audit.Lookup(f.Check); c.Python && f.Status != "skip" {
+				t.Errorf("%s: %s is %s (%s): a Flask verdict on a non-Python app", a.App, f.Check, f.Status, f.Message)
+			}
+			if a.App == "testapp" && f.Check == "stack" && f.Status == "warn" {
+				t.Errorf("the container app warns on its stack: %s", f.Message)
+			}
+		}
+	}
+}
+
+// TestDiffOverRecordedBodies compares two apps built from Heroku's own
+// bodies: the comparison completes (no part missing) and shows their
+// config difference.
+func TestDiffOverRecordedBodies(t *testing.T) {
+	code, out, errOut := runCLI(t, nil, "--fixtures", fixturesDir, "diff", "my-cedar-app", "example")
+	if code == exitTrouble || !strings.Contains(out, "RACK_ENV") {
+		t.Errorf("exit %d, stderr %q\n%s", code, errOut, out)
 	}
 }
