@@ -265,11 +265,16 @@ func runHTTPSRedirect(v *View) Outcome {
 		}
 		ev := fmt.Sprintf("GET %s → %d", r.URL, r.Status)
 		loc := r.Get("Location")
-		if loc != "" {
-			ev += " Location " + shown(loc)
-		}
 		from, _ := url.Parse(r.URL)
 		to, err := from.Parse(loc)
+		if loc != "" && err == nil {
+			// a redirect's query may carry a state or a token: not shown
+			shownTo := url.URL{Scheme: to.Scheme, Host: to.Host, Path: to.Path}
+			if to.RawQuery != "" {
+				shownTo.RawQuery = "…"
+			}
+			ev += " Location " + shown(shownTo.String())
+		}
 		if !isRedirectStatus(r.Status) || loc == "" || err != nil {
 			return verdictf(Fail, "http://%s/ answers %d without redirecting to https", h.Host, r.Status).with(ev).
 				fixf("%s", fixHTTPSRedirect)

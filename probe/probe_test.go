@@ -21,7 +21,7 @@ type site struct {
 	reqs       []*http.Request
 }
 
-func newSite(t *testing.T, h http.HandlerFunc) *site {
+func newSite(t testing.TB, h http.HandlerFunc) *site {
 	t.Helper()
 	s := &site{}
 	rec := func(w http.ResponseWriter, r *http.Request) {
