@@ -49,6 +49,9 @@ func runAudit(ctx context.Context, opts Options, sys system, code *int) error {
 	if err != nil {
 		return err
 	}
+	if opts.Output == "-" {
+		opts.Output = "" // the usual name for stdout
+	}
 	if opts.Output != "" {
 		// before the audit, not after a fleet's worth of it
 		if err := checkOutput(opts.Output); err != nil {
@@ -267,7 +270,40 @@ func writeReport(opts Options, sys system, rep report.Report) error {
 	if err := os.Rename(tmp.Name(), opts.Output); err != nil {
 		return troublef("--output %s: cannot replace it", opts.Output)
 	}
+	// nothing on stdout: say where the report went, and what it holds
+	say(sys, fmt.Sprintf("wrote %s (%s): %s", opts.Output, opts.Format, summary(rep.Results)))
 	return nil
+}
+
+// summary counts a run's results for the line that says where a report
+// went: "3 apps, 2 failed checks, 1 warning".
+func summary(results []audit.Result) string {
+	var fails, warns, broken int
+	for _, r := range results {
+		if r.Error != "" {
+			broken++
+		}
+		for _, f := range r.Findings {
+			switch f.Status {
+			case audit.Fail:
+				fails++
+			case audit.Warn:
+				warns++
+			}
+		}
+	}
+	out := fmt.Sprintf("%s, %s, %s", plural(len(results), "app"), plural(fails, "failed check"), plural(warns, "warning"))
+	if broken > 0 {
+		out += ", " + plural(broken, "app") + " not audited"
+	}
+	return out
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // checkoutName names a checkout audited without an app: its folder's name.

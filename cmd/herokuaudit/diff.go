@@ -61,7 +61,7 @@ func diffCommand(sys system) *cli.Command {
 				Pipeline: c.String("pipeline"),
 				Format:   inheritedString(c, "format"),
 				FailOn:   inheritedString(c, "fail-on"),
-				Color:    sys.StdoutTTY && sys.Getenv("NO_COLOR") == "",
+				Color:    colorOK(c, sys),
 				Timeout:  c.Duration("timeout"),
 				Client:   Options{Fixtures: c.String("fixtures"), APIURL: c.String("api-url")},
 			}
@@ -107,9 +107,6 @@ func runDiff(ctx context.Context, opts diffOptions, sys system) error {
 		return troublef("diff compares two different apps; %s was given twice", opts.Apps[0])
 	case opts.Pipeline == "":
 		pairs = [][2]string{{opts.Apps[0], opts.Apps[1]}}
-	}
-	if opts.Timeout <= 0 {
-		opts.Timeout = 2 * time.Minute
 	}
 
 	client, token, err := newClient(ctx, opts.Client, sys)

@@ -101,7 +101,7 @@ func probeCommand(sys system, code *int) *cli.Command {
 		},
 		Action: func(c *cli.Context) error {
 			opts.Apps = c.Args().Slice()
-			opts.Color = sys.StdoutTTY && sys.Getenv("NO_COLOR") == ""
+			opts.Color = colorOK(c, sys)
 			return runProbe(c.Context, opts, sys, code)
 		},
 	}

@@ -115,18 +115,18 @@ func newApp(sys system, code *int) *cli.App {
 		Description: "Pulls each app's config vars, formation, dynos, add-ons, current release and slug through\n" +
 			"the Heroku Platform API (read-only), runs the check catalog and prints a scored, graded report.\n" +
 			"The token comes from HEROKU_API_KEY, ~/.netrc (machine api.heroku.com) or `heroku auth:token`.",
-		HideHelpCommand:       true,
+		HideHelpCommand:       false,
 		CustomAppHelpTemplate: cli.AppHelpTemplate + "\n" + helpExitCodes + "\n",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "output `FORMAT`: " + strings.Join(report.FormatNames(), ", "), Destination: &opts.Format},
 			&cli.StringFlag{Name: "fail-on", Value: "high", Usage: "exit 1 when a check fails at or above `SEVERITY`: " + strings.Join(audit.SeverityNames(), ", ") + ", or none", Destination: &opts.FailOn},
 			&cli.IntFlag{Name: "fail-under", Value: 0, Usage: "exit 1 when an app scores below `SCORE` (0-100)", Destination: &opts.FailUnder},
-			&cli.DurationFlag{Name: "timeout", Value: 2 * time.Minute, Usage: "give up on fetching an app after `DURATION`, and on its checks after as long (with --team, --all or --pipeline: 30m unless given)", Destination: &opts.Timeout},
+			&cli.DurationFlag{Name: "timeout", Value: 2 * time.Minute, Usage: "give up on fetching an app after `DURATION` (0: no limit), and on its checks after as long (with --team, --all or --pipeline: 30m unless given)", Destination: &opts.Timeout},
 			&cli.StringFlag{Name: "api-url", Usage: "Platform API base `URL` (default $HEROKU_HOST or https://api.heroku.com; http only on loopback)", Destination: &opts.APIURL},
 			&cli.StringFlag{Name: "fixtures", Usage: "serve the API from recorded fixtures in `DIR` (no account needed)", Destination: &opts.Fixtures},
 			&cli.StringFlag{Name: "dir", Usage: "audit the code in this local checkout `PATH` instead of the running slug; alone, audits the checkout without an app", Destination: &opts.Dir},
 			&cli.BoolFlag{Name: "details", Usage: "with several apps, also print each app's findings after the summary", Destination: &opts.Details},
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE` (atomically) instead of stdout", Destination: &opts.Output},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE` (atomically) instead of stdout; - is stdout", Destination: &opts.Output},
 			&cli.StringFlag{Name: "baseline", Usage: "compare with a previous --format json report `FILE`: mark findings new or existing, list what was fixed", Destination: &opts.Baseline},
 			&cli.BoolFlag{Name: "fail-on-new", Usage: "with --baseline, gate only on findings that are not in the baseline", Destination: &opts.FailOnNew},
 			&cli.StringFlag{Name: "config", Usage: "suppressions file `FILE` (default .herokuaudit.yml when present)", Destination: &opts.Config},
@@ -134,12 +134,14 @@ func newApp(sys system, code *int) *cli.App {
 			&cli.StringFlag{Name: "team", Usage: "audit every app of `TEAM` (APP arguments become name globs)", Destination: &opts.Team},
 			&cli.BoolFlag{Name: "all", Usage: "audit every app the token can see (APP arguments become name globs)", Destination: &opts.All},
 			&cli.StringFlag{Name: "pipeline", Usage: "audit the apps coupled to pipeline `NAME`, with their stages", Destination: &opts.Pipeline},
+			&cli.StringSliceFlag{Name: "app", Aliases: []string{"a"}, Usage: "audit `APP` (repeatable; as the Heroku CLI takes it)"},
+			&cli.BoolFlag{Name: "no-color", Usage: "never colour the output (also NO_COLOR, or TERM=dumb)"},
 			&cli.BoolFlag{Name: "probe", Usage: "also send each app's web URL and custom domains at most 6 GET requests each (see herokuaudit probe --help) and run the probe checks", Destination: &opts.Probe},
 		},
 		Action: func(c *cli.Context) error {
-			opts.Apps = c.Args().Slice()
+			opts.Apps = append(c.StringSlice("app"), c.Args().Slice()...)
 			opts.TimeoutSet = c.IsSet("timeout")
-			opts.Color = sys.StdoutTTY && sys.Getenv("NO_COLOR") == ""
+			opts.Color = colorOK(c, sys)
 			return runAudit(c.Context, opts, sys, code)
 		},
 		Commands: []*cli.Command{
@@ -153,10 +155,19 @@ func newApp(sys system, code *int) *cli.App {
 					&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "table or json"},
 				},
 				Action: func(c *cli.Context) error {
-					err := report.RenderCatalog(sys.Stdout, c.String("format"), audit.Catalog(), sys.StdoutTTY && sys.Getenv("NO_COLOR") == "")
+					err := report.RenderCatalog(sys.Stdout, c.String("format"), audit.Catalog(), colorOK(c, sys))
 					if err != nil {
 						return troublef("%v", err)
 					}
+					return nil
+				},
+			},
+			{
+				Name:      "version",
+				Usage:     "print the version",
+				UsageText: "herokuaudit version",
+				Action: func(c *cli.Context) error {
+					fmt.Fprintf(sys.Stdout, "herokuaudit version %s\n", toolVersion())
 					return nil
 				},
 			},
@@ -185,6 +196,7 @@ func newApp(sys system, code *int) *cli.App {
 func run(ctx context.Context, args []string, sys system) int {
 	code := exitOK
 	app := newApp(sys, &code)
+	withUsageErrors(app, args)
 	if err := app.RunContext(ctx, args); err != nil {
 		var ee *exitError
 		if errors.As(err, &ee) {

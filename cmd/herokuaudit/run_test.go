@@ -105,7 +105,7 @@ func TestAuditFixtures(t *testing.T) {
 		{name: "bad fail-on", args: []string{"--fixtures", fixturesDir, "--fail-on", "severe", "flask-secure"}, wantCode: 2, wantErr: "--fail-on"},
 		{name: "no app", args: []string{"--fixtures", fixturesDir}, wantCode: 2, wantErr: "no app given"},
 		{name: "flag after apps", args: []string{"--fixtures", fixturesDir, "flask-secure", "--format", "json"}, wantCode: 2, wantErr: "put flags before the app names"},
-		{name: "unknown flag", args: []string{"--nope", "x"}, wantCode: 2, wantErr: "flag provided but not defined"},
+		{name: "unknown flag", args: []string{"--nope", "x"}, wantCode: 2, wantErr: "unknown flag --nope; see herokuaudit --help"},
 		{name: "fixtures dir missing", args: []string{"--fixtures", "does-not-exist", "x"}, wantCode: 2, wantErr: "not a directory"},
 		{name: "no credentials", args: []string{"myapp"}, wantCode: 2, wantErr: "HEROKU_API_KEY"},
 		{name: "http API on a public host refused", args: []string{"--api-url", "http://api.example.com", "myapp"}, wantCode: 2, wantErr: "http"},

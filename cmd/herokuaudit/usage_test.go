@@ -1,0 +1,116 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestUsageErrors: a mistake on the command line is one line on stderr,
+// exit 2, the flag as typed and the nearest real one; nothing on stdout, so
+// a redirected report file is never filled with help.
+func TestUsageErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"a mistyped flag", []string{"--formt", "json", "app"}, "unknown flag --formt (did you mean --format?); see herokuaudit --help"},
+		{"a mistyped flag with =", []string{"--fail-onn=high", "app"}, "unknown flag --fail-onn (did you mean --fail-on?)"},
+		{"nothing near", []string{"--zzzzzz", "app"}, "unknown flag --zzzzzz; see herokuaudit --help"},
+		{"a timeout without a unit", []string{"--timeout", "30", "app"}, "--timeout 30: use a duration such as 30s or 2m (0 for no limit)"},
+		{"a subcommand's flag", []string{"diff", "--fail-onn", "high", "a", "b"}, "unknown flag --fail-onn (did you mean --fail-on?); see herokuaudit diff --help"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, nil, tc.args...)
+			if code != exitTrouble || out != "" {
+				t.Errorf("exit %d, stdout %q", code, out)
+			}
+			if line := strings.TrimSpace(errOut); strings.Contains(line, "\n") || !strings.Contains(line, tc.want) {
+				t.Errorf("stderr %q, want one line with %q", errOut, tc.want)
+			}
+		})
+	}
+}
+
+// TestMistypedFlagKeepsTheReportValid: `--formt json app > audit.json`
+// used to fill audit.json with the help text.
+func TestMistypedFlagKeepsTheReportValid(t *testing.T) {
+	_, out, _ := runCLI(t, nil, "--fixtures", fixturesDir, "--formt", "json", "flask-secure")
+	if out != "" {
+		t.Errorf("stdout %q", out)
+	}
+	_, out, _ = runCLI(t, nil, "--fixtures", fixturesDir, "-f", "json", "flask-secure")
+	if !json.Valid([]byte(out)) {
+		t.Error("the report is not JSON")
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	for _, args := range [][]string{{"help"}, {"--help"}, {"help", "diff"}} {
+		code, out, errOut := runCLI(t, nil, args...)
+		if code != exitOK || !strings.Contains(out, "USAGE") || errOut != "" {
+			t.Errorf("%v: exit %d, stderr %q\n%s", args, code, errOut, out)
+		}
+	}
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		code, out, _ := runCLI(t, nil, args...)
+		if code != exitOK || !strings.HasPrefix(out, "herokuaudit version ") {
+			t.Errorf("%v: exit %d, %q", args, code, out)
+		}
+	}
+}
+
+// TestAppFlag: -a APP, the Heroku CLI's reflex, repeatable, beside names.
+func TestAppFlag(t *testing.T) {
+	code, out, errOut := runCLI(t, nil, "--fixtures", fixturesDir, "-f", "json", "-a", "flask-secure", "-a", "flask-staging")
+	var doc struct{ Apps []struct{ App string } }
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code == exitTrouble {
+		t.Fatalf("exit %d: %v %s", code, err, errOut)
+	}
+	if len(doc.Apps) != 2 || doc.Apps[0].App != "flask-secure" || doc.Apps[1].App != "flask-staging" {
+		t.Errorf("apps = %+v", doc.Apps)
+	}
+}
+
+// TestOutputDestination: -o - is stdout; -o FILE says on stderr what went
+// where.
+func TestOutputDestination(t *testing.T) {
+	code, out, errOut := runCLI(t, nil, "--fixtures", fixturesDir, "-f", "json", "-o", "-", "flask-secure")
+	if code != exitOK || !json.Valid([]byte(out)) || errOut != "" {
+		t.Errorf("-o -: exit %d, stderr %q", code, errOut)
+	}
+	if _, err := os.Stat("-"); err == nil {
+		os.Remove("-")
+		t.Error("-o - made a file named -")
+	}
+	file := filepath.Join(t.TempDir(), "r.json")
+	code, out, errOut = runCLI(t, nil, "--fixtures", fixturesDir, "-f", "json", "-o", file, "flask-secure", "flask-insecure")
+	want := "herokuaudit: wrote " + file + " (json): 2 apps, "
+	if out != "" || !strings.HasPrefix(errOut, want) || !strings.Contains(errOut, "failed checks") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
+
+// TestNoColor: --no-color and TERM=dumb turn colour off on a terminal.
+func TestNoColor(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		args []string
+	}{
+		{"--no-color", map[string]string{}, []string{"--no-color"}},
+		{"TERM=dumb", map[string]string{"TERM": "dumb"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out strings.Builder
+			args := append(append([]string{"herokuaudit", "--fixtures", fixturesDir}, tc.args...), "flask-insecure")
+			run(t.Context(), args, system{Stdout: &out, Stderr: &strings.Builder{}, Getenv: func(k string) string { return tc.env[k] }, StdoutTTY: true})
+			if strings.Contains(out.String(), "\x1b[") {
+				t.Error("coloured output")
+			}
+		})
+	}
+}
