@@ -42,7 +42,7 @@ func runAudit(ctx context.Context, opts Options, sys system, code *int) error {
 	}
 	for _, a := range opts.Apps {
 		if strings.HasPrefix(a, "-") {
-			return troublef("flag %s after the apps: put flags before the app names", a)
+			return troublef("%s is not an app name (app names start with a letter)", a)
 		}
 	}
 	rules, err := loadSuppressions(opts.Config)
@@ -105,7 +105,7 @@ func runAudit(ctx context.Context, opts Options, sys system, code *int) error {
 	case len(opts.Apps) == 0 && opts.Dir != "" && !isFleet(opts):
 		// the checkout alone
 	case len(opts.Apps) == 0 && !isFleet(opts):
-		return troublef("no app given: herokuaudit [flags] APP... (flags go before the apps; see --help)")
+		return troublef("no app given: herokuaudit [flags] APP... (or -a APP, --team TEAM, --dir PATH; see --help)")
 	default:
 		client, token, err := newClient(ctx, opts, sys)
 		if err != nil {

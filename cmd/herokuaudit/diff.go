@@ -56,6 +56,9 @@ func diffCommand(sys system) *cli.Command {
 			&cli.StringFlag{Name: "pipeline", Usage: "compare the apps of pipeline `NAME`, stage by stage"},
 		},
 		Action: func(c *cli.Context) error {
+			if err := refuseRootFlags(c, "fixtures", "api-url", "timeout", "format", "fail-on", "no-color"); err != nil {
+				return err
+			}
 			opts := diffOptions{
 				Apps:     c.Args().Slice(),
 				Pipeline: c.String("pipeline"),
@@ -94,7 +97,7 @@ func runDiff(ctx context.Context, opts diffOptions, sys system) error {
 	}
 	for _, a := range opts.Apps {
 		if strings.HasPrefix(a, "-") {
-			return troublef("flag %s after the apps: put flags before the app names", a)
+			return troublef("%s is not an app name (app names start with a letter)", a)
 		}
 	}
 	var pairs [][2]string

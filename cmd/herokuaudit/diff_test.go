@@ -38,7 +38,7 @@ func TestDiffCommand(t *testing.T) {
 		{name: "the same app twice", args: args("diff", "flask-staging", "flask-staging"), wantCode: 2, wantErr: "given twice"},
 		{name: "bad format", args: args("diff", "-f", "sarif", "flask-staging", "flask-production"), wantCode: 2, wantErr: `unknown format "sarif" for diff`},
 		{name: "bad gate", args: args("diff", "--fail-on", "severe", "flask-staging", "flask-production"), wantCode: 2, wantErr: "--fail-on"},
-		{name: "flag after the apps", args: args("diff", "flask-staging", "flask-production", "-f", "json"), wantCode: 2, wantErr: "put flags before the app names"},
+		{name: "flag after the apps", args: args("diff", "flask-staging", "flask-production", "-f", "json"), wantCode: 1, wantOut: []string{`"schema_version": 1`}},
 		{name: "no credentials", args: []string{"diff", "a", "b"}, wantCode: 2, wantErr: "HEROKU_API_KEY"},
 		{name: "help", args: []string{"diff", "--help"}, wantCode: 0, wantOut: []string{"EXIT CODES", "--pipeline", "fp:1a2b3c4d"}},
 	})

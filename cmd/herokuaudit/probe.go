@@ -100,6 +100,9 @@ func probeCommand(sys system, code *int) *cli.Command {
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE` (atomically) instead of stdout", Destination: &opts.Output},
 		},
 		Action: func(c *cli.Context) error {
+			if err := refuseRootFlags(c, "no-color"); err != nil {
+				return err
+			}
 			opts.Apps = c.Args().Slice()
 			opts.Color = colorOK(c, sys)
 			return runProbe(c.Context, opts, sys, code)

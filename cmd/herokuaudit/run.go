@@ -155,6 +155,9 @@ func newApp(sys system, code *int) *cli.App {
 					&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "table or json"},
 				},
 				Action: func(c *cli.Context) error {
+					if err := refuseRootFlags(c, "no-color"); err != nil {
+						return err
+					}
 					err := report.RenderCatalog(sys.Stdout, c.String("format"), audit.Catalog(), colorOK(c, sys))
 					if err != nil {
 						return troublef("%v", err)
@@ -176,6 +179,9 @@ func newApp(sys system, code *int) *cli.App {
 				Usage:     "show what a check reads, why it matters and how to fix it",
 				UsageText: "herokuaudit explain CHECK-ID",
 				Action: func(c *cli.Context) error {
+					if err := refuseRootFlags(c, "no-color"); err != nil {
+						return err
+					}
 					if c.NArg() != 1 {
 						return troublef("explain takes one check ID (see herokuaudit checks)")
 					}
@@ -197,6 +203,9 @@ func run(ctx context.Context, args []string, sys system) int {
 	code := exitOK
 	app := newApp(sys, &code)
 	withUsageErrors(app, args)
+	if len(args) > 0 {
+		args = append(args[:1:1], reorder(app, args[1:])...)
+	}
 	if err := app.RunContext(ctx, args); err != nil {
 		var ee *exitError
 		if errors.As(err, &ee) {

@@ -114,3 +114,47 @@ func TestNoColor(t *testing.T) {
 		})
 	}
 }
+
+// TestFlagsAnywhere: flags may follow the apps and the command, as in gh
+// and the Heroku CLI; a flag given before a command that the command takes
+// is the command's; one it does not take is refused, never dropped.
+func TestFlagsAnywhere(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		args     []string
+		code     int
+		stdout   string // must appear
+		stderr   string // must appear; "" means stderr empty
+		noStdout bool
+	}{
+		{name: "flags after the app", args: []string{"flask-secure", "-f", "json", "--fixtures", fixturesDir}, code: exitOK, stdout: `"schema_version": 1`},
+		{name: "-f before checks", args: []string{"-f", "json", "checks"}, code: exitOK, stdout: `"checks": [`},
+		{name: "--format= after checks", args: []string{"checks", "--format=json"}, code: exitOK, stdout: `"checks": [`},
+		{name: "-f before diff", args: []string{"-f", "json", "--fixtures", fixturesDir, "diff", "flask-staging", "flask-production"}, code: exitGate, stdout: `"entries"`, stderr: "gate:"},
+		{name: "-o before diff is refused", args: []string{"-o", "d.json", "--fixtures", fixturesDir, "diff", "flask-staging", "flask-production"}, code: exitTrouble,
+			stderr: "--output does not apply to herokuaudit diff", noStdout: true},
+		{name: "--fixtures before probe is refused", args: []string{"--fixtures", fixturesDir, "probe", "https://example.invalid"}, code: exitTrouble,
+			stderr: "--fixtures does not apply to herokuaudit probe", noStdout: true},
+		{name: "-- ends the flags", args: []string{"--fixtures", fixturesDir, "--", "--format"}, code: exitTrouble, stderr: "--format is not an app name"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, nil, tc.args...)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tc.code, out, errOut)
+			}
+			if tc.stdout != "" && !strings.Contains(out, tc.stdout) {
+				t.Errorf("stdout lacks %q:\n%s", tc.stdout, out)
+			}
+			if tc.noStdout && out != "" {
+				t.Errorf("stdout %q", out)
+			}
+			if tc.stderr == "" && errOut != "" || !strings.Contains(errOut, tc.stderr) {
+				t.Errorf("stderr %q, want %q", errOut, tc.stderr)
+			}
+		})
+	}
+	if _, err := os.Stat("d.json"); err == nil {
+		os.Remove("d.json")
+		t.Error("a refused -o wrote d.json")
+	}
+}
