@@ -111,4 +111,3 @@ func refuseRootFlags(c *cli.Context, takes ...string) error {
 	}
 	return nil
 }
-
