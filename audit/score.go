@@ -77,3 +77,24 @@ const ScoringRule = "Score = round(100 × earned / possible): a pass earns the c
 	"count neither way. Grade: A ≥ 90, B ≥ 80, C ≥ 70, D ≥ 60, else F. A failing critical check " +
 	"caps the grade at F, a failing high check at C. A check in error (its data could not be read) " +
 	"makes the grade incomplete, unless a failing critical check already fixes it at F."
+
+// CapReason says why a result's grade is lower than its score earns: "capped
+// by a failing critical check", or "" when it is not capped.
+func CapReason(r Result) string {
+	if r.Error != "" || r.Grade == GradeIncomplete || r.Grade == gradeFor(r.Score) {
+		return ""
+	}
+	worst := Severity(-1)
+	for _, f := range r.Findings {
+		if f.Status == Fail {
+			worst = max(worst, f.Severity)
+		}
+	}
+	switch {
+	case worst == Critical && r.Grade == "F":
+		return "capped by a failing critical check"
+	case worst == High && r.Grade == "C":
+		return "capped by a failing high check"
+	}
+	return ""
+}

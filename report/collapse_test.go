@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -76,5 +77,27 @@ func TestOtherLanguageIsShownAsSuch(t *testing.T) {
 	}
 	if js := string(render(t, "json", Report{Results: []audit.Result{ruby}})); !strings.Contains(js, `"language": "Ruby"`) {
 		t.Errorf("json:\n%s", js)
+	}
+}
+
+// TestCappedGradeSaysWhy: a grade the caps lowered says so, in the header
+// and in the fleet summary.
+func TestCappedGradeSaysWhy(t *testing.T) {
+	var fs []audit.Finding
+	for i := range 9 {
+		fs = append(fs, audit.Finding{Check: fmt.Sprintf("c%d", i), Status: audit.Pass, Severity: audit.Critical})
+	}
+	fs = append(fs, audit.Finding{Check: "stack", Status: audit.Fail, Severity: audit.High, Message: "end of life"})
+	res := scored("shop", fs) // 90 earned of 96: an A, capped at C
+	if res.Grade != "C" {
+		t.Fatalf("grade %s", res.Grade)
+	}
+	one := string(render(t, "table", Report{Results: []audit.Result{res}}))
+	if !strings.Contains(one, "grade C (capped by a failing high check)") {
+		t.Errorf("header:\n%s", one)
+	}
+	fleet := string(render(t, "table", Report{Results: []audit.Result{res, scored("other", nil)}}))
+	if !strings.Contains(fleet, "C (capped)") {
+		t.Errorf("summary:\n%s", fleet)
 	}
 }

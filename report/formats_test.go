@@ -82,7 +82,7 @@ func TestTableMarks(t *testing.T) {
 			r:    richReport(),
 			want: []string{
 				"4 new, 3 existing, 2 fixed since the baseline\n", "notice: ",
-				"MEDIUM  NEW  WORST",
+				"MEDIUM  WARN  NEW  WORST",
 				"legacy-api", " -    error:",
 				"shop-staging", " 2    debug-mode:",
 				"blog", " 2    hardcoded-secret:",
@@ -94,7 +94,7 @@ func TestTableMarks(t *testing.T) {
 		{
 			name:    "no baseline, no notices: nothing new is said",
 			r:       Report{Results: []audit.Result{mixedApp(), midApp()}},
-			want:    []string{"MEDIUM  WORST"},
+			want:    []string{"MEDIUM  WARN  WORST"},
 			notWant: []string{"baseline", "notice", "NEW", "suppressed", "(new"},
 		},
 		{

@@ -86,7 +86,11 @@ func writeApp(b *bytes.Buffer, res audit.Result, p palette) error {
 		fmt.Fprintf(b, "%s  %s %s\n", app, p.paint(sgrMagenta, "error:"), clean(res.Error, false))
 		return nil
 	}
-	fmt.Fprintf(b, "%s  score %d/100  grade %s\n", app, res.Score, p.paint(gradeColor(res.Grade), clean(res.Grade, false)))
+	grade := p.paint(gradeColor(res.Grade), clean(res.Grade, false))
+	if why := audit.CapReason(res); why != "" {
+		grade += " (" + why + ")"
+	}
+	fmt.Fprintf(b, "%s  score %d/100  grade %s\n", app, res.Score, grade)
 	if len(res.Findings) == 0 {
 		b.WriteString("  no checks ran\n")
 		return nil
@@ -245,7 +249,7 @@ func writeFleet(b *bytes.Buffer, results []audit.Result, withNew bool, p palette
 		app := strings.Join(wrap(clean(res.App, false), appWidth), "\n")
 		var row []string
 		if res.Error != "" {
-			row = []string{app, p.paint(sgrMagenta, "-"), "-", "-", "-", "-",
+			row = []string{app, p.paint(sgrMagenta, "-"), "-", "-", "-", "-", "-",
 				p.paint(sgrMagenta, "error:") + " " + truncate(clean(res.Error, false), worstWidth-len("error: "))}
 		} else {
 			worst := "-"
@@ -262,13 +266,18 @@ func writeFleet(b *bytes.Buffer, results []audit.Result, withNew bool, p palette
 				}
 				worst = id + ": " + truncate(clean(f.Message, false), max(worstWidth-len(id)-2, 10))
 			}
+			grade := clean(res.Grade, false)
+			if audit.CapReason(res) != "" {
+				grade += " (capped)"
+			}
 			row = []string{
 				app,
-				p.paint(gradeColor(res.Grade), clean(res.Grade, false)),
+				p.paint(gradeColor(res.Grade), grade),
 				strconv.Itoa(res.Score),
 				strconv.Itoa(failsBySeverity(res.Findings, audit.Critical)),
 				strconv.Itoa(failsBySeverity(res.Findings, audit.High)),
 				strconv.Itoa(failsBySeverity(res.Findings, audit.Medium)),
+				strconv.Itoa(countStatuses(res.Findings).warn),
 				worst,
 			}
 		}
@@ -277,13 +286,14 @@ func writeFleet(b *bytes.Buffer, results []audit.Result, withNew bool, p palette
 			if res.Error == "" {
 				n = strconv.Itoa(tallyOf(res.Findings).newProblems)
 			}
-			row = slices.Insert(row, 6, n) // before WORST
+			row = slices.Insert(row, 7, n) // before WORST
 		}
 		rows = append(rows, row)
 	}
-	header := []string{"APP", "GRADE", "SCORE", "CRITICAL", "HIGH", "MEDIUM", "WORST"}
+	// CRITICAL, HIGH, MEDIUM count failing checks; WARN every warning
+	header := []string{"APP", "GRADE", "SCORE", "CRITICAL", "HIGH", "MEDIUM", "WARN", "WORST"}
 	if withNew {
-		header = []string{"APP", "GRADE", "SCORE", "CRITICAL", "HIGH", "MEDIUM", "NEW", "WORST"}
+		header = []string{"APP", "GRADE", "SCORE", "CRITICAL", "HIGH", "MEDIUM", "WARN", "NEW", "WORST"}
 	}
 	return writeTable(b, header, rows)
 }
