@@ -216,6 +216,12 @@ func keep(s *audit.Snapshot, key []byte, opt Options) kept {
 	if s.Files != nil && s.Files != opt.Checkout {
 		k.notices = slices.Clone(s.Files.Notices)
 	}
+	for _, a := range s.Addons {
+		// counted by the checks as it will be, but not serving yet
+		if strings.EqualFold(a.State, "provisioning") {
+			k.notices = append(k.notices, fmt.Sprintf("add-on %s (%s) is still provisioning", a.Name, a.Plan))
+		}
+	}
 	return k
 }
 

@@ -232,3 +232,20 @@ func TestSlowChecksCostOneApp(t *testing.T) {
 		t.Errorf("trouble = %q", run.Verdict.Trouble)
 	}
 }
+
+// TestProvisioningAddonIsNoted: an add-on still provisioning is said in
+// the run's notices, named with its app.
+func TestProvisioningAddonIsNoted(t *testing.T) {
+	s := &mapSource{calls: map[string]int{}, snaps: map[string]func() *audit.Snapshot{"a": func() *audit.Snapshot {
+		snap := secretApp("a")()
+		snap.Addons = []audit.Addon{{Name: "pg-1", Plan: "heroku-postgresql:standard-0", State: "provisioning"}, {Name: "pg-0", Plan: "heroku-postgresql:essential-0", State: "provisioned"}}
+		return snap
+	}}}
+	run, err := Audit(context.Background(), s, Options{Apps: []string{"a"}, Checks: []audit.Check{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(run.Notices, []string{"a: add-on pg-1 (heroku-postgresql:standard-0) is still provisioning"}) {
+		t.Errorf("notices = %q", run.Notices)
+	}
+}
