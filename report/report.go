@@ -27,6 +27,13 @@ type Report struct {
 	Results []audit.Result
 	Color   bool // ANSI colour; the caller decides (a terminal, and no NO_COLOR)
 	Details bool // with several apps, also each app's detail block after the summary
+	// Problems shows only failing, warning and erroring checks in an app's
+	// table; several apps' detail blocks do so unless AllRows is set.
+	Problems bool
+	AllRows  bool
+	// Width is the terminal's width in columns (0: not a terminal, about
+	// 120); tables wrap their free text to fit it, 80 at least.
+	Width int
 
 	Baseline *audit.BaselineSummary // when --baseline was given: counts printed first
 	Notices  []string               // one-line notices, e.g. an expired suppression that no longer applies

@@ -39,18 +39,18 @@ func (tableRenderer) Render(w io.Writer, r Report) error {
 	case 0:
 		b.WriteString("no apps audited\n")
 	case 1:
-		if err := writeApp(&b, r.Results[0], p); err != nil {
+		if err := writeApp(&b, r.Results[0], p, newLayout(r, false)); err != nil {
 			return err
 		}
 	default:
 		ordered := worstFirst(r.Results)
-		if err := writeFleet(&b, ordered, r.Baseline != nil, p); err != nil {
+		if err := writeFleet(&b, ordered, r.Baseline != nil, p, newLayout(r, true)); err != nil {
 			return err
 		}
 		if r.Details {
 			for _, res := range ordered {
 				b.WriteByte('\n')
-				if err := writeApp(&b, res, p); err != nil {
+				if err := writeApp(&b, res, p, newLayout(r, true)); err != nil {
 					return err
 				}
 			}
@@ -80,7 +80,7 @@ func writePreamble(b *bytes.Buffer, r Report, p palette) {
 
 // writeApp writes the header line, the findings table, the evidence and fix
 // of everything that needs attention, and the status counts.
-func writeApp(b *bytes.Buffer, res audit.Result, p palette) error {
+func writeApp(b *bytes.Buffer, res audit.Result, p palette, lay layout) error {
 	app := p.paint(sgrBold, clean(res.App, false))
 	if res.Error != "" {
 		fmt.Fprintf(b, "%s  %s %s\n", app, p.paint(sgrMagenta, "error:"), clean(res.Error, false))
@@ -101,21 +101,27 @@ func writeApp(b *bytes.Buffer, res audit.Result, p palette) error {
 	}
 	if len(res.Incomplete) > 0 {
 		fmt.Fprintf(b, "%s %s\n", p.paint(sgrMagenta, "could not run:"),
-			strings.Join(wrap(clean(strings.Join(res.Incomplete, ", "), false), messageWidth+40), "\n  "))
+			strings.Join(wrap(clean(strings.Join(res.Incomplete, ", "), false), lay.message+40), "\n  "))
 	}
 	b.WriteByte('\n')
 
 	collapsed := skipGroups(res.Findings)
+	if lay.problems {
+		collapsed = nil
+	}
 	rows := make([][]string, 0, len(res.Findings))
 	for _, f := range res.Findings {
 		if _, ok := collapsed[f.Message]; ok && f.Status == audit.Skip {
+			continue
+		}
+		if lay.problems && (f.Status == audit.Pass || f.Status == audit.Skip) {
 			continue
 		}
 		rows = append(rows, []string{
 			clean(f.Check, false),
 			p.paint(statusColor(f.Status), clean(statusLabel(f), false)),
 			f.Severity.String(),
-			strings.Join(wrap(clean(f.Message, true), messageWidth), "\n"),
+			strings.Join(wrap(clean(f.Message, true), lay.message), "\n"),
 		})
 	}
 	// skips that share a reason ("no app given") are one row, last
@@ -125,11 +131,15 @@ func writeApp(b *bytes.Buffer, res audit.Result, p palette) error {
 			fmt.Sprintf("%d checks", len(ids)),
 			p.paint(statusColor(audit.Skip), string(audit.Skip)),
 			"",
-			strings.Join(wrap(clean(msg+": "+strings.Join(ids, ", "), true), messageWidth), "\n"),
+			strings.Join(wrap(clean(msg+": "+strings.Join(ids, ", "), true), lay.message), "\n"),
 		})
 	}
-	if err := writeTable(b, []string{"CHECK", "STATUS", "SEVERITY", "MESSAGE"}, rows); err != nil {
-		return err
+	if len(rows) > 0 {
+		if err := writeTable(b, []string{"CHECK", "STATUS", "SEVERITY", "MESSAGE"}, rows); err != nil {
+			return err
+		}
+	} else {
+		b.WriteString("  no problems found\n")
 	}
 
 	attention := false
@@ -141,7 +151,7 @@ func writeApp(b *bytes.Buffer, res audit.Result, p palette) error {
 			b.WriteByte('\n')
 			attention = true
 		}
-		writeAttention(b, f, p)
+		writeAttention(b, f, p, lay)
 	}
 
 	if len(res.Fixed) > 0 {
@@ -170,6 +180,28 @@ func writeApp(b *bytes.Buffer, res audit.Result, p palette) error {
 	}
 	b.WriteByte('\n')
 	return nil
+}
+
+// layout is how wide the table's free text runs, and whether passes and
+// skips are shown.
+type layout struct {
+	message  int // the MESSAGE column
+	evidence int // an evidence line
+	worst    int // the fleet summary's WORST column
+	problems bool
+}
+
+// newLayout fits the report's width (0: the default, about 120 columns);
+// problems-only is the default for several apps' detail blocks.
+func newLayout(r Report, fleet bool) layout {
+	l := layout{message: messageWidth, evidence: 1 << 20, worst: worstWidth, problems: r.Problems || fleet && r.Details && !r.AllRows}
+	if w := r.Width; w > 0 {
+		w = max(w, 80)
+		l.message = max(w-44, 24)
+		l.evidence = w - 8
+		l.worst = max(w-84, 20)
+	}
+	return l
 }
 
 // minCollapse is how many skips must share a reason to share a row.
@@ -202,7 +234,7 @@ func skipGroups(fs []audit.Finding) map[string][]string {
 //	  suppressed: the reason (until 2026-11-01)
 //
 // With no evidence at all, the message stands in for it.
-func writeAttention(b *bytes.Buffer, f audit.Finding, p palette) {
+func writeAttention(b *bytes.Buffer, f audit.Finding, p palette, lay layout) {
 	mark := p.paint(statusColor(f.Status), statusMark(f.Status))
 	id := clean(f.Check, false)
 	if q := qualifiers(f); len(q) > 0 {
@@ -210,13 +242,14 @@ func writeAttention(b *bytes.Buffer, f audit.Finding, p palette) {
 	}
 	switch len(f.Evidence) {
 	case 0:
-		fmt.Fprintf(b, "  %s %s: %s\n", mark, id, clean(f.Message, false))
+		fmt.Fprintf(b, "  %s %s: %s\n", mark, id, strings.Join(wrap(clean(f.Message, false), max(lay.evidence+2-len([]rune(id)), 20)), "\n      "))
 	case 1:
-		fmt.Fprintf(b, "  %s %s: %s\n", mark, id, clean(f.Evidence[0].Text, false))
+		// "  ! id: " comes first on the line
+		fmt.Fprintf(b, "  %s %s: %s\n", mark, id, strings.Join(wrap(clean(f.Evidence[0].Text, false), max(lay.evidence+2-len([]rune(id)), 20)), "\n      "))
 	default:
 		fmt.Fprintf(b, "  %s %s:\n", mark, id)
 		for _, e := range f.Evidence {
-			fmt.Fprintf(b, "      %s\n", clean(e.Text, false))
+			fmt.Fprintf(b, "      %s\n", strings.Join(wrap(clean(e.Text, false), lay.evidence), "\n      "))
 		}
 	}
 	if fix := strings.TrimSpace(f.Remediation); fix != "" {
@@ -243,28 +276,28 @@ func paintCount(p palette, n int, code, s string) string {
 // writeFleet writes the summary table of several apps, in the order given.
 // With a baseline it adds a NEW column: how many of each app's problems the
 // baseline did not have.
-func writeFleet(b *bytes.Buffer, results []audit.Result, withNew bool, p palette) error {
+func writeFleet(b *bytes.Buffer, results []audit.Result, withNew bool, p palette, lay layout) error {
 	rows := make([][]string, 0, len(results))
 	for _, res := range results {
 		app := strings.Join(wrap(clean(res.App, false), appWidth), "\n")
 		var row []string
 		if res.Error != "" {
 			row = []string{app, p.paint(sgrMagenta, "-"), "-", "-", "-", "-", "-",
-				p.paint(sgrMagenta, "error:") + " " + truncate(clean(res.Error, false), worstWidth-len("error: "))}
+				p.paint(sgrMagenta, "error:") + " " + truncate(clean(res.Error, false), lay.worst-len("error: "))}
 		} else {
 			worst := "-"
 			if res.Language != "" {
-				worst = truncate(languageNote(res.Language)+": platform checks only", worstWidth)
+				worst = truncate(languageNote(res.Language)+": platform checks only", lay.worst)
 			}
 			if n := len(res.Incomplete); n > 0 {
-				worst = truncate("could not run: "+clean(strings.Join(res.Incomplete, ", "), false), worstWidth)
+				worst = truncate("could not run: "+clean(strings.Join(res.Incomplete, ", "), false), lay.worst)
 			}
 			if f, ok := worstFail(res.Findings); ok {
 				id := clean(f.Check, false)
 				if f.Suppressed != nil {
 					id += " (suppressed)"
 				}
-				worst = id + ": " + truncate(clean(f.Message, false), max(worstWidth-len(id)-2, 10))
+				worst = id + ": " + truncate(clean(f.Message, false), max(lay.worst-len(id)-2, 10))
 			}
 			grade := clean(res.Grade, false)
 			if audit.CapReason(res) != "" {

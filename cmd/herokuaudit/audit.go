@@ -81,7 +81,8 @@ func runAudit(ctx context.Context, opts Options, sys system, code *int) error {
 	}
 
 	popt := pipeline.Options{
-		Apps: opts.Apps, Checkout: checkout, CheckoutName: checkoutName(opts.Dir),
+		Checks: opts.Checks,
+		Apps:   opts.Apps, Checkout: checkout, CheckoutName: checkoutName(opts.Dir),
 		Parallel:     2 * max(opts.Concurrency, 1), // while some apps wait on their slug, others keep the request bound busy
 		Suppressions: rules, Now: time.Now(),
 		Baseline: baseline, HasBaseline: opts.Baseline != "",
@@ -148,6 +149,7 @@ func runAudit(ctx context.Context, opts Options, sys system, code *int) error {
 	warnMu.Unlock()
 	rep := report.Report{Tool: report.Tool{Name: "herokuaudit", Version: toolVersion()}, Results: run.Results,
 		Color: opts.Color, Details: opts.Details, Notices: notices, Baseline: run.Baseline,
+		Problems: opts.Problems, AllRows: opts.AllRows, Width: sys.Width,
 		Gate: &report.Gate{Tripped: run.Verdict.Tripped(), Reasons: run.Verdict.All()}}
 	if err := writeReport(opts, sys, rep); err != nil {
 		return err

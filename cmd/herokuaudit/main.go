@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 
 	"golang.org/x/term"
@@ -19,8 +20,21 @@ func main() {
 		Getenv:     os.Getenv,
 		StdoutTTY:  term.IsTerminal(int(os.Stdout.Fd())),
 		StderrTTY:  term.IsTerminal(int(os.Stderr.Fd())),
+		Width:      terminalWidth(),
 		RealSystem: true,
 	})
 	stop()
 	os.Exit(code)
+}
+
+// terminalWidth is $COLUMNS, else stdout's width when it is a terminal, else
+// 0 (a pipe or a file: the tables keep their default layout).
+func terminalWidth() int {
+	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
+		return n
+	}
+	if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
+		return w
+	}
+	return 0
 }

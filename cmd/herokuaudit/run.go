@@ -45,6 +45,7 @@ type system struct {
 	Stdout, Stderr io.Writer
 	Getenv         func(string) string
 	StdoutTTY      bool
+	Width          int // the terminal's columns: $COLUMNS, else stdout's TTY width; 0 when neither
 	StderrTTY      bool
 	RealSystem     bool // may read ~/.netrc and run the heroku CLI
 	// ProbeTransport carries the live probe's requests; nil for the real
@@ -75,7 +76,10 @@ type Options struct {
 	All        bool
 	Pipeline   string
 	TimeoutSet bool // --timeout given: fleets otherwise wait as long as the rate limit needs
-	Probe      bool // --probe: also ask the apps' own URLs
+
+	Problems, AllRows bool          // --problems, --problems=false
+	Checks            []audit.Check // --only / --skip; nil for the catalog
+	Probe             bool          // --probe: also ask the apps' own URLs
 }
 
 // exitError carries an exit code to the one place that maps errors to codes.
@@ -136,12 +140,22 @@ func newApp(sys system, code *int) *cli.App {
 			&cli.StringFlag{Name: "pipeline", Usage: "audit the apps coupled to pipeline `NAME`, with their stages", Destination: &opts.Pipeline},
 			&cli.StringSliceFlag{Name: "app", Aliases: []string{"a"}, Usage: "audit `APP` (repeatable; as the Heroku CLI takes it)"},
 			&cli.BoolFlag{Name: "no-color", Usage: "never colour the output (also NO_COLOR, or TERM=dumb)"},
+			&cli.BoolFlag{Name: "problems", Usage: "show only failing, warning and erroring checks in an app's table (the default for several apps' --details; --problems=false shows every row)"},
+			&cli.StringFlag{Name: "only", Usage: "run only these checks: `CHECK,...` (see herokuaudit checks)"},
+			&cli.StringFlag{Name: "skip", Usage: "run every check but these: `CHECK,...`"},
 			&cli.BoolFlag{Name: "probe", Usage: "also send each app's web URL and custom domains at most 6 GET requests each (see herokuaudit probe --help) and run the probe checks", Destination: &opts.Probe},
 		},
 		Action: func(c *cli.Context) error {
 			opts.Apps = append(c.StringSlice("app"), c.Args().Slice()...)
 			opts.TimeoutSet = c.IsSet("timeout")
 			opts.Color = colorOK(c, sys)
+			opts.Problems = c.Bool("problems")
+			opts.AllRows = c.IsSet("problems") && !c.Bool("problems")
+			checks, err := selectChecks(c.String("only"), c.String("skip"))
+			if err != nil {
+				return err
+			}
+			opts.Checks = checks
 			return runAudit(c.Context, opts, sys, code)
 		},
 		Commands: []*cli.Command{

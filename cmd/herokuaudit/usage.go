@@ -1,8 +1,12 @@
 package main
 
 import (
+	"fmt"
 	"regexp"
+	"slices"
 	"strings"
+
+	"github.com/herokuaudit/herokuaudit/audit"
 
 	"github.com/urfave/cli/v2"
 )
@@ -131,4 +135,49 @@ func withUsageErrors(app *cli.App, args []string) {
 	for _, cmd := range app.Commands {
 		cmd.OnUsageError = h
 	}
+}
+
+// selectChecks is the catalog narrowed by --only and --skip; an unknown
+// ID is a usage error naming the nearest one.
+func selectChecks(only, skip string) ([]audit.Check, error) {
+	if only == "" && skip == "" {
+		return nil, nil
+	}
+	if only != "" && skip != "" {
+		return nil, troublef("--only and --skip narrow the checks in opposite ways: give one")
+	}
+	catalog := audit.Catalog()
+	var ids []string
+	for _, c := range catalog {
+		ids = append(ids, c.ID)
+	}
+	list, flag := only, "--only"
+	if skip != "" {
+		list, flag = skip, "--skip"
+	}
+	named := map[string]bool{}
+	for _, id := range strings.Split(list, ",") {
+		id = strings.TrimSpace(id)
+		if id == "" {
+			continue
+		}
+		if !slices.Contains(ids, id) {
+			msg := fmt.Sprintf("%s: unknown check %q", flag, id)
+			if s := nearest(id, ids); s != "" {
+				msg += fmt.Sprintf(" (did you mean %s?)", s)
+			}
+			return nil, troublef("%s; see herokuaudit checks", msg)
+		}
+		named[id] = true
+	}
+	var out []audit.Check
+	for _, c := range catalog {
+		if named[c.ID] == (only != "") {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		return nil, troublef("%s leaves no check to run", flag)
+	}
+	return out, nil
 }

@@ -158,3 +158,62 @@ func TestFlagsAnywhere(t *testing.T) {
 		t.Error("a refused -o wrote d.json")
 	}
 }
+
+// TestOnlySkipProblems: --only and --skip narrow the catalog (unknown IDs
+// are usage errors with the nearest one), --problems hides passes and
+// skips.
+func TestOnlySkipProblems(t *testing.T) {
+	ids := func(out string) []string {
+		var doc struct{ Apps []struct{ Findings []struct{ Check string } } }
+		if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc.Apps) == 0 {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		var got []string
+		for _, f := range doc.Apps[0].Findings {
+			got = append(got, f.Check)
+		}
+		return got
+	}
+	_, out, _ := runCLI(t, nil, "--fixtures", fixturesDir, "-f", "json", "--only", "debug-mode,stack", "flask-insecure")
+	if got := strings.Join(ids(out), " "); got != "debug-mode stack" {
+		t.Errorf("--only: %s", got)
+	}
+	_, out, _ = runCLI(t, nil, "--fixtures", fixturesDir, "-f", "json", "--skip", "debug-mode", "flask-insecure")
+	if got := ids(out); len(got) == 0 || slicesContains(got, "debug-mode") {
+		t.Errorf("--skip: %v", got)
+	}
+	code, _, errOut := runCLI(t, nil, "--fixtures", fixturesDir, "--only", "debug-mod", "flask-insecure")
+	if code != exitTrouble || !strings.Contains(errOut, `--only: unknown check "debug-mod" (did you mean debug-mode?)`) {
+		t.Errorf("unknown check: exit %d, %q", code, errOut)
+	}
+	_, out, _ = runCLI(t, nil, "--fixtures", fixturesDir, "--problems", "flask-secure")
+	if !strings.Contains(out, "no problems found") || strings.Contains(out, " pass ") {
+		t.Errorf("--problems on a clean app:\n%s", out)
+	}
+	_, out, _ = runCLI(t, nil, "--fixtures", fixturesDir, "--problems", "flask-insecure")
+	if strings.Contains(out, " pass ") || !strings.Contains(out, "debug-mode") {
+		t.Errorf("--problems:\n%s", out)
+	}
+}
+
+// TestTableFitsTheTerminal: at 80 columns every table line fits, fix
+// commands excepted (a wrapped command no longer pastes).
+func TestTableFitsTheTerminal(t *testing.T) {
+	var out strings.Builder
+	run(t.Context(), []string{"herokuaudit", "--fixtures", fixturesDir, "flask-insecure"},
+		system{Stdout: &out, Stderr: &strings.Builder{}, Getenv: func(string) string { return "" }, Width: 80})
+	for _, l := range strings.Split(out.String(), "\n") {
+		if n := len([]rune(l)); n > 80 && !strings.Contains(l, "fix:") {
+			t.Errorf("%d columns: %q", n, l)
+		}
+	}
+}
+
+func slicesContains(list []string, s string) bool {
+	for _, l := range list {
+		if l == s {
+			return true
+		}
+	}
+	return false
+}
