@@ -164,7 +164,9 @@ func TestFlagsAnywhere(t *testing.T) {
 // skips.
 func TestOnlySkipProblems(t *testing.T) {
 	ids := func(out string) []string {
-		var doc struct{ Apps []struct{ Findings []struct{ Check string } } }
+		var doc struct {
+			Apps []struct{ Findings []struct{ Check string } }
+		}
 		if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc.Apps) == 0 {
 			t.Fatalf("%v\n%s", err, out)
 		}
