@@ -63,8 +63,11 @@ func TestParseSuppressions(t *testing.T) {
 		{name: "valid", yaml: "suppressions:\n  - check: dyno-tier\n    apps: ['*-staging']\n    reason: staging may sleep\n    expires: 2027-01-31\n  - check: edge-protection\n    reason: behind Cloudflare\n", n: 2},
 		{name: "no reason", yaml: "suppressions:\n  - check: dyno-tier\n", err: "a reason is required"},
 		{name: "unknown check", yaml: "suppressions:\n  - check: debug\n    reason: x\n", err: `unknown check "debug"`},
-		{name: "unknown key", yaml: "suppressions:\n  - check: dyno-tier\n    reason: x\n    app: y\n", err: "not a suppressions file"},
-		{name: "bad date", yaml: "suppressions:\n  - check: dyno-tier\n    reason: x\n    expires: 31/01/2027\n", err: "YYYY-MM-DD"},
+		{name: "unknown key", yaml: "suppressions:\n  - check: dyno-tier\n    reason: x\n    app: y\n", err: `4: unknown field "app" (did you mean apps?)`},
+		{name: "expire for expires", yaml: "suppressions:\n  - check: dyno-tier\n    reason: x\n    expire: 2027-01-31\n", err: `4: unknown field "expire" (did you mean expires?)`},
+		{name: "a top-level typo", yaml: "suppresions:\n  - check: dyno-tier\n", err: `1: unknown field "suppresions" (did you mean suppressions?)`},
+		{name: "a check ID typo", yaml: "suppressions:\n  - check: dyno-teir\n    reason: x\n", err: `2: suppression 1: unknown check "dyno-teir" (did you mean dyno-tier?)`},
+		{name: "bad date", yaml: "suppressions:\n  - check: dyno-tier\n    reason: x\n    expires: 31/01/2027\n", err: "4: suppression 1 (dyno-tier): expires \"31/01/2027\" is not a YYYY-MM-DD date"},
 		{name: "bad glob", yaml: "suppressions:\n  - check: dyno-tier\n    reason: x\n    apps: ['[']\n", err: "bad app pattern"},
 		{name: "not yaml", yaml: "suppressions: [", err: "not a suppressions file"},
 	}

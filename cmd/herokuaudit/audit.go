@@ -45,7 +45,7 @@ func runAudit(ctx context.Context, opts Options, sys system, code *int) error {
 			return troublef("%s is not an app name (app names start with a letter)", a)
 		}
 	}
-	rules, err := loadSuppressions(opts.Config)
+	rules, err := loadSuppressions(opts.Config, opts.Dir)
 	if err != nil {
 		return err
 	}
@@ -189,26 +189,71 @@ func printGate(sys system, reasons []string) {
 	}
 }
 
-// loadSuppressions reads --config, or .herokuaudit.yml when it exists.
-func loadSuppressions(path string) ([]audit.Suppression, error) {
-	explicit := path != ""
-	if !explicit {
-		path = defaultConfigFile
+// loadSuppressions reads --config, or the first .herokuaudit.yml found in
+// the working directory, the --dir checkout, then the git work tree's root
+// above the working directory: where suppressions live next to the code.
+func loadSuppressions(path, dir string) ([]audit.Suppression, error) {
+	if path != "" {
+		return parseSuppressions(path, true)
 	}
-	// the default file is found in the working directory, which may be a
-	// checkout someone else wrote: no symlink is followed there
-	data, err := readInput(path, maxConfigFile, !explicit)
-	if err != nil {
-		if !explicit && errors.Is(err, fs.ErrNotExist) {
-			return nil, nil
+	for _, d := range configDirs(dir) {
+		rules, err := parseSuppressions(filepath.Join(d, defaultConfigFile), false)
+		if !errors.Is(err, fs.ErrNotExist) {
+			return rules, err
 		}
-		if !explicit {
-			return nil, troublef("%s: cannot read it: %s", path, reason(err))
+	}
+	return nil, nil
+}
+
+// configDirs are where the default suppressions file is looked for, in
+// order, each once.
+func configDirs(dir string) []string {
+	dirs := []string{"."}
+	if dir != "" {
+		dirs = append(dirs, dir)
+	}
+	if wd, err := os.Getwd(); err == nil {
+		for d := wd; ; d = filepath.Dir(d) {
+			if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+				dirs = append(dirs, d)
+				break
+			}
+			if filepath.Dir(d) == d {
+				break
+			}
 		}
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, d := range dirs {
+		abs, err := filepath.Abs(d)
+		if err == nil && !seen[abs] {
+			seen[abs] = true
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// parseSuppressions reads one suppressions file. A file found rather than
+// named is read only as a regular file, not through a symlink: it may sit in
+// a checkout someone else wrote. A missing found file is fs.ErrNotExist.
+func parseSuppressions(path string, named bool) ([]audit.Suppression, error) {
+	data, err := readInput(path, maxConfigFile, !named)
+	switch {
+	case err != nil && !named && errors.Is(err, fs.ErrNotExist):
+		return nil, err
+	case err != nil && !named:
+		return nil, troublef("%s: cannot read it: %s", path, reason(err))
+	case err != nil:
 		return nil, troublef("--config %s: cannot read it: %s", path, reason(err))
 	}
 	rules, err := audit.ParseSuppressions(data)
-	if err != nil {
+	var se *audit.SuppressionError
+	switch {
+	case errors.As(err, &se) && se.Line > 0:
+		return nil, troublef("%s:%d: %s", path, se.Line, se.Msg) // file:line, as compilers say it
+	case err != nil:
 		return nil, troublef("%s: %v", path, err)
 	}
 	return rules, nil

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/herokuaudit/herokuaudit/audit"
+	"github.com/herokuaudit/herokuaudit/internal/textdist"
 
 	"github.com/urfave/cli/v2"
 )
@@ -26,7 +27,7 @@ func usageError(c *cli.Context, err error, args []string) error {
 	if m := unknownFlag.FindStringSubmatch(msg); m != nil {
 		typed := asTyped(m[1], args)
 		line := "unknown flag " + typed
-		if s := nearest(m[1], flagNames(c)); s != "" {
+		if s := textdist.Nearest(m[1], flagNames(c)); s != "" {
 			line += " (did you mean --" + s + "?)"
 		}
 		return troublef("%s; see %s --help", line, commandPath(c))
@@ -89,38 +90,6 @@ func flagNames(c *cli.Context) []string {
 	return names
 }
 
-// nearest returns the name closest to typed within two edits, or "".
-func nearest(typed string, names []string) string {
-	best, bestD := "", 3
-	for _, n := range names {
-		if d := editDistance(typed, n); d < bestD {
-			best, bestD = n, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance, for flag names of a few bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
-
 // colorOK says whether output may be coloured: a terminal, no NO_COLOR, a
 // terminal that knows colour, and no --no-color.
 func colorOK(c *cli.Context, sys system) bool {
@@ -163,7 +132,7 @@ func selectChecks(only, skip string) ([]audit.Check, error) {
 		}
 		if !slices.Contains(ids, id) {
 			msg := fmt.Sprintf("%s: unknown check %q", flag, id)
-			if s := nearest(id, ids); s != "" {
+			if s := textdist.Nearest(id, ids); s != "" {
 				msg += fmt.Sprintf(" (did you mean %s?)", s)
 			}
 			return nil, troublef("%s; see herokuaudit checks", msg)

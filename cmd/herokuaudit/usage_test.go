@@ -219,3 +219,62 @@ func slicesContains(list []string, s string) bool {
 	}
 	return false
 }
+
+// TestSuppressionsFile: a typo is reported as file:line with the nearest
+// field; the default file is found in the working directory, the --dir
+// checkout, then the git root.
+func TestSuppressionsFile(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "rules.yml")
+	os.WriteFile(cfg, []byte("suppressions:\n  - check: stack\n    reason: old\n    expire: 2027-01-31\n"), 0o644)
+	code, out, errOut := runCLI(t, nil, "--fixtures", fixturesDir, "--config", cfg, "flask-secure")
+	if code != exitTrouble || out != "" || strings.TrimSpace(errOut) != "herokuaudit: "+cfg+`:4: unknown field "expire" (did you mean expires?)` {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+
+	// a rule that suppresses flask-insecure's critical failures, found in
+	// each place in turn: the gate then passes on critical
+	rule := "suppressions:\n  - check: debug-mode\n    reason: known\n  - check: secret-key\n    reason: known\n"
+	fixtures := filepath.Join(startDir, fixturesDir)
+	checkout := filepath.Join(startDir, fixturesDir, "checkouts", "forms-no-csrf")
+	for _, tc := range []struct {
+		name  string
+		setup func(root string) (wd string, args []string)
+	}{
+		{"working directory", func(root string) (string, []string) {
+			os.WriteFile(filepath.Join(root, ".herokuaudit.yml"), []byte(rule), 0o644)
+			return root, nil
+		}},
+		{"git root above it", func(root string) (string, []string) {
+			os.Mkdir(filepath.Join(root, ".git"), 0o755)
+			os.WriteFile(filepath.Join(root, ".herokuaudit.yml"), []byte(rule), 0o644)
+			sub := filepath.Join(root, "src", "app")
+			os.MkdirAll(sub, 0o755)
+			return sub, nil
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			wd, args := tc.setup(t.TempDir())
+			t.Chdir(wd)
+			code, _, errOut := runCLI(t, nil, append(append([]string{"--fixtures", fixtures, "--fail-on", "critical"}, args...), "flask-insecure")...)
+			if code != exitOK {
+				t.Errorf("the rules were not found: exit %d, %s", code, errOut)
+			}
+		})
+	}
+	// the --dir checkout's own file: forms-no-csrf has none, so a copy
+	t.Run("--dir checkout", func(t *testing.T) {
+		co := t.TempDir()
+		for _, f := range []string{"Procfile", "requirements.txt", "app.py"} {
+			if data, err := os.ReadFile(filepath.Join(checkout, f)); err == nil {
+				os.WriteFile(filepath.Join(co, f), data, 0o644)
+			}
+		}
+		os.WriteFile(filepath.Join(co, ".herokuaudit.yml"), []byte(rule), 0o644)
+		t.Chdir(t.TempDir())
+		code, _, errOut := runCLI(t, nil, "--fixtures", fixtures, "--fail-on", "critical", "--dir", co, "flask-insecure")
+		if code != exitOK {
+			t.Errorf("the checkout's rules were not found: exit %d, %s", code, errOut)
+		}
+	})
+}
