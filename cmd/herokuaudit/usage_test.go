@@ -278,3 +278,11 @@ func TestSuppressionsFile(t *testing.T) {
 		}
 	})
 }
+
+// TestTimeoutZeroIsNoLimit: --timeout 0 used to time every app out at once.
+func TestTimeoutZeroIsNoLimit(t *testing.T) {
+	code, out, errOut := runCLI(t, nil, "--fixtures", fixturesDir, "--timeout", "0", "-f", "json", "flask-secure")
+	if code != exitOK || !strings.Contains(out, `"grade": "A"`) {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
