@@ -73,15 +73,19 @@ func BenchmarkSourceSlug(b *testing.B) {
 	})
 	b.Run("read", func(b *testing.B) {
 		report(b)
+		pm := startPeakMem()
 		for b.Loop() {
 			f, err := Read(bytes.NewReader(tgz), opt)
 			if err != nil || len(f.Entries) < 20000 {
 				b.Fatalf("%v, %d files", err, len(f.Entries))
 			}
 		}
+		heap, _ := pm.done()
+		b.ReportMetric(float64(heap)/(1<<20), "peak-heap-MiB")
 	})
 	b.Run("read+scan", func(b *testing.B) {
 		report(b)
+		pm := startPeakMem()
 		for b.Loop() {
 			f, err := Read(bytes.NewReader(tgz), opt)
 			if err != nil {
@@ -89,6 +93,8 @@ func BenchmarkSourceSlug(b *testing.B) {
 			}
 			pysrc.Scan(f.Entries)
 		}
+		heap, _ := pm.done()
+		b.ReportMetric(float64(heap)/(1<<20), "peak-heap-MiB")
 	})
-	_ = mb
+	b.ReportMetric(mb, "MiB-of-source")
 }
