@@ -1,6 +1,10 @@
 package pysrc
 
-import "testing"
+import (
+	"path"
+	"strings"
+	"testing"
+)
 
 // csrfCases: the code's own config turning Flask-WTF's CSRF protection off,
 // with the class it is in (a TestingConfig is the tests' business).
@@ -26,3 +30,13 @@ var csrfCases = []scanCase{
 }
 
 func TestCSRFOff(t *testing.T) { runScanCases(t, csrfCases) }
+
+// TestCleanPath: the fast path agrees with path.Clean on every shape.
+func TestCleanPath(t *testing.T) {
+	for _, p := range []string{"a/b.py", "a/./b.py", "a/../b.py", "a/.", "a/..", "./a", "/a", "a/", "a//b", `a\b.py`, ".", "..", "", "a/.hidden/b.py", ".env"} {
+		want := strings.TrimPrefix(path.Clean("/"+strings.ReplaceAll(p, `\`, "/")), "/")
+		if got := cleanPath(p); got != want {
+			t.Errorf("cleanPath(%q) = %q, want %q", p, got, want)
+		}
+	}
+}

@@ -217,9 +217,30 @@ func finish(rs []result, facts fileFacts) []Finding {
 }
 
 func cleanPath(p string) string {
+	if isClean(p) {
+		return p // the common case, without allocating
+	}
 	p = strings.ReplaceAll(p, "\\", "/")
 	p = path.Clean("/" + p)
 	return strings.TrimPrefix(p, "/")
+}
+
+// isClean reports whether p is already a clean relative slash path: no
+// backslash, no empty, "." or ".." component, no leading or trailing slash.
+func isClean(p string) bool {
+	if p == "" || strings.ContainsRune(p, '\\') {
+		return false
+	}
+	for rest := p; ; {
+		c, more, found := strings.Cut(rest, "/")
+		if c == "" || c == "." || c == ".." {
+			return false
+		}
+		if !found {
+			return true
+		}
+		rest = more
+	}
 }
 
 // skipDirs are directories whose code is not the app's own: virtualenvs,
@@ -245,12 +266,28 @@ func Ignored(p string) bool {
 	if dir == "." {
 		return false
 	}
-	for _, d := range strings.Split(dir, "/") {
-		if skipDirs[strings.ToLower(d)] || strings.HasPrefix(d, ".") && d != "." && d != ".." {
+	// component by component, without building a slice: the slug reader
+	// asks this of every entry
+	for rest := dir; rest != ""; {
+		var d string
+		d, rest, _ = strings.Cut(rest, "/")
+		if skipDir(d) || strings.HasPrefix(d, ".") && d != "." && d != ".." {
 			return true
 		}
 	}
 	return false
+}
+
+// skipDir matches skipDirs case-insensitively, allocating only for names
+// with upper-case letters.
+func skipDir(d string) bool {
+	if skipDirs[d] {
+		return true
+	}
+	if strings.ToLower(d) == d {
+		return false
+	}
+	return skipDirs[strings.ToLower(d)]
 }
 
 // Wanted is the one file policy of slugs, checkouts and the scan: whether
