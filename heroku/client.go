@@ -30,6 +30,7 @@ package heroku
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"net"
 	"net/http"
 	"time"
@@ -123,7 +124,16 @@ func New(opt Options) (*Client, error) {
 // NewFixtures returns a client over the fake API served from dir (for
 // --fixtures DIR): no token is needed and nothing leaves the process.
 func NewFixtures(dir string, opt Options) (*Client, error) {
-	tr := fixture.Transport(dir)
+	return newFixtures(fixture.Transport(dir), opt)
+}
+
+// NewFixturesFS is NewFixtures over a fixture tree in fsys, such as the
+// sample fixtures embedded in the binary.
+func NewFixturesFS(fsys fs.FS, opt Options) (*Client, error) {
+	return newFixtures(fixture.TransportFS(fsys), opt)
+}
+
+func newFixtures(tr http.RoundTripper, opt Options) (*Client, error) {
 	opt.URL = fixturesURL
 	opt.Transport = tr
 	opt.BlobTransport = tr
