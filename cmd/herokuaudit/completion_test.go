@@ -9,7 +9,7 @@ import (
 func TestCompletion(t *testing.T) {
 	for _, shell := range []string{"bash", "zsh", "fish"} {
 		t.Run(shell, func(t *testing.T) {
-			code, out, errOut := runWithExtra(t, "completion", shell)
+			code, out, errOut := runCLI(t, nil, "completion", shell)
 			if code != exitOK || errOut != "" || out == "" {
 				t.Fatalf("exit %d, stderr %q, %d bytes", code, errOut, len(out))
 			}
@@ -31,7 +31,7 @@ func TestCompletion(t *testing.T) {
 		})
 	}
 	for _, args := range [][]string{{"completion"}, {"completion", "tcsh"}, {"completion", "bash", "zsh"}} {
-		code, out, errOut := runWithExtra(t, args...)
+		code, out, errOut := runCLI(t, nil, args...)
 		if code != exitTrouble || out != "" || !strings.Contains(errOut, "bash, zsh or fish") {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errOut)
 		}
@@ -39,7 +39,7 @@ func TestCompletion(t *testing.T) {
 }
 
 func TestMan(t *testing.T) {
-	code, out, errOut := runWithExtra(t, "man")
+	code, out, errOut := runCLI(t, nil, "man")
 	if code != exitOK || errOut != "" {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
@@ -62,7 +62,7 @@ func TestMan(t *testing.T) {
 			}
 		}
 	}
-	if code, _, errOut := runWithExtra(t, "man", "x"); code != exitTrouble || !strings.Contains(errOut, "no arguments") {
+	if code, _, errOut := runCLI(t, nil, "man", "x"); code != exitTrouble || !strings.Contains(errOut, "no arguments") {
 		t.Errorf("man x: exit %d, %s", code, errOut)
 	}
 }

@@ -112,7 +112,7 @@ func newApp(sys system, code *int) *cli.App {
 	app := &cli.App{
 		Name:      "herokuaudit",
 		Usage:     "audit Heroku apps against a deployment security checklist",
-		UsageText: "herokuaudit [flags] APP...\nherokuaudit --team TEAM [flags] [GLOB...]\nherokuaudit diff APP_A APP_B\nherokuaudit probe URL...\nherokuaudit checks | explain CHECK-ID\nherokuaudit --fixtures fixtures flask-insecure   (the bundled sample apps, no account needed)",
+		UsageText: "herokuaudit [flags] APP...\nherokuaudit --team TEAM [flags] [GLOB...]\nherokuaudit diff APP_A APP_B\nherokuaudit probe URL...\nherokuaudit checks | explain CHECK-ID\nherokuaudit demo   (a sample app built into the binary, no account needed)",
 		Version:   toolVersion(),
 		Writer:    sys.Stdout,
 		ErrWriter: sys.Stderr,
@@ -127,7 +127,7 @@ func newApp(sys system, code *int) *cli.App {
 			&cli.IntFlag{Name: "fail-under", Value: 0, Usage: "exit 1 when an app scores below `SCORE` (0-100)", Destination: &opts.FailUnder},
 			&cli.DurationFlag{Name: "timeout", Value: 2 * time.Minute, Usage: "give up on fetching an app after `DURATION` (0: no limit), and on its checks after as long (with --team, --all or --pipeline: 30m unless given)", Destination: &opts.Timeout},
 			&cli.StringFlag{Name: "api-url", Usage: "Platform API base `URL` (default $HEROKU_HOST or https://api.heroku.com; http only on loopback)", Destination: &opts.APIURL},
-			&cli.StringFlag{Name: "fixtures", Usage: "serve the API from recorded fixtures in `DIR` (no account needed)", Destination: &opts.Fixtures},
+			&cli.StringFlag{Name: "fixtures", Usage: "serve the API from recorded fixtures in `DIR`, or demo for the ones built into the binary (no account needed)", Destination: &opts.Fixtures},
 			&cli.StringFlag{Name: "dir", Usage: "audit the code in this local checkout `PATH` instead of the running slug; alone, audits the checkout without an app", Destination: &opts.Dir},
 			&cli.BoolFlag{Name: "details", Usage: "with several apps, also print each app's findings after the summary", Destination: &opts.Details},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE` (atomically) instead of stdout; - is stdout", Destination: &opts.Output},
@@ -208,6 +208,7 @@ func newApp(sys system, code *int) *cli.App {
 			},
 		},
 	}
+	app.Commands = append(app.Commands, extraCommands(sys, code)...)
 	return app
 }
 
@@ -248,6 +249,9 @@ func parseGate(s string) (audit.Severity, error) {
 // with the token found the way the Heroku CLI finds it.
 func newClient(ctx context.Context, opts Options, sys system) (*heroku.Client, string, error) {
 	hopts := heroku.Options{UserAgent: "herokuaudit/" + toolVersion(), SkipSlugFiles: opts.Dir != "", Concurrency: opts.Concurrency}
+	if c, err := embeddedFixtures(opts.Fixtures, hopts); c != nil || err != nil {
+		return c, hopts.Token, err // --fixtures demo: the sample apps built into the binary
+	}
 	if opts.Fixtures != "" {
 		if st, err := os.Stat(opts.Fixtures); err != nil || !st.IsDir() {
 			return nil, "", troublef("--fixtures %s: not a directory", opts.Fixtures)
