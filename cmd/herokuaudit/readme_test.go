@@ -55,3 +55,45 @@ func TestReadmeCheckTable(t *testing.T) {
 	}
 	t.Errorf("README.md's check table is out of date with the catalog: run go test ./cmd/herokuaudit -update")
 }
+
+// TestReadmeUsageRunsAgainstTheDemo runs every herokuaudit line of the
+// README's usage block, as written, with --fixtures demo added: none may
+// be a usage error or fail to audit.
+func TestReadmeUsageRunsAgainstTheDemo(t *testing.T) {
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	start := strings.Index(text, "## Usage")
+	block := text[start:]
+	block = block[strings.Index(block, "```sh")+5:]
+	block = block[:strings.Index(block, "```")]
+	t.Chdir(t.TempDir()) // -o files land here, and only the embedded fixtures exist
+	ran := 0
+	for _, line := range strings.Split(block, "\n") {
+		cmd, _, _ := strings.Cut(line, "#")
+		cmd, _, _ = strings.Cut(cmd, ">") // the shell's redirection
+		fields := strings.Fields(cmd)
+		if len(fields) == 0 || fields[0] != "herokuaudit" {
+			continue
+		}
+		for i, f := range fields {
+			fields[i] = strings.Trim(f, "'")
+		}
+		ran++
+		t.Run(strings.Join(fields[1:], " "), func(t *testing.T) {
+			args := fields[1:]
+			if args[0] != "checks" && args[0] != "explain" { // they fetch nothing
+				args = append([]string{"--fixtures", "demo"}, args...)
+			}
+			code, _, errOut := runCLI(t, nil, args...)
+			if code == exitTrouble {
+				t.Errorf("exit 2: %s", errOut)
+			}
+		})
+	}
+	if ran < 8 {
+		t.Errorf("only %d lines ran", ran)
+	}
+}
