@@ -39,23 +39,71 @@ const (
 // are what may be shown of each app's side ("" when absent, "fp:…" for a
 // secret). Every key is always present; entries are arrays, never null.
 func RenderDiff(w io.Writer, format string, diffs []audit.Diff, color bool) error {
+	return RenderDiffWidth(w, format, diffs, color, 0)
+}
+
+// diffTableWidth is the narrowest terminal the diff's seven columns fit;
+// below it each difference is a few lines of its own.
+const diffTableWidth = 140
+
+// RenderDiffWidth is RenderDiff for a terminal width columns wide (0: not
+// a terminal, the full table).
+func RenderDiffWidth(w io.Writer, format string, diffs []audit.Diff, color bool, width int) error {
 	var b bytes.Buffer
-	switch format {
-	case "table":
+	switch {
+	case format == "table" && width > 0 && width < diffTableWidth:
+		writeDiffList(&b, diffs, palette(color), max(width, 80))
+	case format == "table":
 		if err := writeDiffTable(&b, diffs, palette(color)); err != nil {
 			return err
 		}
+	case format != "table":
+		return renderDiffOther(&b, w, format, diffs)
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+func renderDiffOther(b *bytes.Buffer, w io.Writer, format string, diffs []audit.Diff) error {
+	switch format {
 	case "json":
-		if err := writeJSON(&b, diffJSON(diffs)); err != nil {
+		if err := writeJSON(b, diffJSON(diffs)); err != nil {
 			return err
 		}
 	case "markdown":
-		writeDiffMarkdown(&b, diffs)
+		writeDiffMarkdown(b, diffs)
 	default:
 		return fmt.Errorf("unknown format %q for diff (want %s)", format, joinOr(diffFormats))
 	}
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// writeDiffList writes each difference as a few lines, for a terminal too
+// narrow for the table:
+//
+//	high  config SECRET_KEY  same-secret
+//	      flask-staging: fp:212d0adc  flask-production: fp:212d0adc
+//	      flask-staging and flask-production sign with the same key …
+func writeDiffList(b *bytes.Buffer, diffs []audit.Diff, p palette, width int) {
+	if len(diffs) == 0 {
+		b.WriteString("no apps compared\n")
+		return
+	}
+	text := width - 10 // after the nine-column indent
+	for i, d := range diffs {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		fmt.Fprintf(b, "%s → %s  %s\n", p.paint(sgrBold, clean(d.A, false)), p.paint(sgrBold, clean(d.B, false)), riskCounts(d, p))
+		for _, e := range d.Entries {
+			fmt.Fprintf(b, "\n %-6s  %s\n", p.paint(severityColor(e.Risk), e.Risk.String()),
+				strings.Join(wrap(clean(e.Kind+" "+e.Key+"  "+e.Change, false), text), "\n         "))
+			sides := fmt.Sprintf("%s: %s   %s: %s", d.A, orDash(e.A), d.B, orDash(e.B))
+			fmt.Fprintf(b, "         %s\n", strings.Join(wrap(clean(sides, false), text), "\n         "))
+			fmt.Fprintf(b, "         %s\n", strings.Join(wrap(clean(e.Reason, false), text), "\n         "))
+		}
+	}
 }
 
 // ---- JSON ----

@@ -139,7 +139,7 @@ func runDiff(ctx context.Context, opts diffOptions, sys system) error {
 		return troublef("%v", err)
 	}
 	if len(run.Diffs) > 0 {
-		if err := report.RenderDiff(sys.Stdout, opts.Format, run.Diffs, opts.Color); err != nil {
+		if err := report.RenderDiffWidth(sys.Stdout, opts.Format, run.Diffs, opts.Color, sys.Width); err != nil {
 			return troublef("writing the diff: %v", err)
 		}
 	}

@@ -286,3 +286,19 @@ func TestTimeoutZeroIsNoLimit(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 }
+
+// TestDiffFitsTheTerminal: at 80 columns the diff is a list, every line
+// within the width.
+func TestDiffFitsTheTerminal(t *testing.T) {
+	var out strings.Builder
+	run(t.Context(), []string{"herokuaudit", "--fixtures", fixturesDir, "diff", "flask-staging", "flask-production"},
+		system{Stdout: &out, Stderr: &strings.Builder{}, Getenv: func(string) string { return "" }, Width: 80})
+	if !strings.Contains(out.String(), "SECRET_KEY") {
+		t.Fatalf("no diff:\n%s", out.String())
+	}
+	for _, l := range strings.Split(out.String(), "\n") {
+		if n := len([]rune(l)); n > 80 {
+			t.Errorf("%d columns: %q", n, l)
+		}
+	}
+}
