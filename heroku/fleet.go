@@ -154,13 +154,18 @@ func (c *Client) appsByID(ctx context.Context, ids []string) (map[string]audit.A
 			}
 		}
 	}
+	// the ones the listing did not name, chosen before any goroutine
+	// writes to out
+	var missing []string
+	for _, id := range ids {
+		if _, ok := out[id]; !ok && checkAppName(id) == nil {
+			missing = append(missing, id)
+		}
+	}
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(c.concurrency)
-	for _, id := range ids {
-		if _, ok := out[id]; ok || checkAppName(id) != nil {
-			continue
-		}
+	for _, id := range missing {
 		g.Go(func() error {
 			var a wireApp
 			if _, e := c.get(gctx, id, appPath(id), "", &a); e != nil {
