@@ -351,10 +351,8 @@ func appRel(name string) (string, relVerdict) {
 	if strings.HasPrefix(name, "/") {
 		return "", relAbsolute
 	}
-	for _, c := range strings.Split(name, "/") {
-		if c == ".." {
-			return "", relEscapes
-		}
+	if hasDotDot(name) {
+		return "", relEscapes
 	}
 	n := strings.TrimPrefix(path.Clean(name), "./")
 	switch {

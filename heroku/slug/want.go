@@ -103,13 +103,32 @@ func isEnvFile(base string) bool {
 }
 
 func inSkipDir(p string) bool {
-	comps := strings.Split(p, "/")
-	for _, c := range comps[:len(comps)-1] {
+	// every component but the last, without building a slice: this runs
+	// for each entry of a slug
+	for {
+		c, rest, more := strings.Cut(p, "/")
+		if !more {
+			return false
+		}
 		if skipDirs[c] {
 			return true
 		}
+		p = rest
 	}
-	return false
+}
+
+// hasDotDot reports whether a slash path has a ".." component.
+func hasDotDot(p string) bool {
+	for {
+		c, rest, more := strings.Cut(p, "/")
+		if c == ".." {
+			return true
+		}
+		if !more {
+			return false
+		}
+		p = rest
+	}
 }
 
 // cleanRel normalises a relative path ("./Procfile" → "Procfile") and
@@ -118,10 +137,8 @@ func cleanRel(p string) (string, bool) {
 	if p == "" || strings.HasPrefix(p, "/") {
 		return "", false
 	}
-	for _, c := range strings.Split(p, "/") {
-		if c == ".." {
-			return "", false
-		}
+	if hasDotDot(p) {
+		return "", false
 	}
 	p = path.Clean(p)
 	if p == "." {
