@@ -161,6 +161,17 @@ type Files struct {
 	// Notices are what the reader wants the user told about how it read the
 	// files ("git could not list the checkout: ..."), one line each.
 	Notices []string `json:"notices,omitempty"`
+	// Installed lists the distributions the buildpack installed, from the
+	// slug's site-packages *.dist-info directory names: what really runs,
+	// whatever the requirements say. Empty for a checkout.
+	Installed []Dist `json:"installed,omitempty"`
+}
+
+// Dist is one installed Python distribution.
+type Dist struct {
+	Name    string `json:"name"`    // as the wheel wrote it in the directory name (PEP 503 compares)
+	Version string `json:"version"` // PEP 440
+	Path    string `json:"path"`    // the .dist-info directory, relative to the app root
 }
 
 // SkippedFile is an entry that was seen but not read, and why ("symlink",

@@ -162,6 +162,7 @@ type picker struct {
 	noted        map[string]bool
 	notedMore    int
 	skippedMore  int
+	installed    map[string]bool // .dist-info directories already listed
 }
 
 func newPicker(opt Options) *picker {
@@ -235,6 +236,10 @@ func (p *picker) entry(hdr *tar.Header, data io.Reader) error {
 
 	if rel == ".git" || strings.HasPrefix(rel, ".git/") {
 		p.note(".git/")
+		return nil
+	}
+	if d, ok := distInfo(rel); ok {
+		p.install(d)
 		return nil
 	}
 	if rel == "" || inSkipDir(rel) {
@@ -325,6 +330,48 @@ func (p *picker) chargeHeader(hdr *tar.Header) error {
 			ErrNamesTooLarge, human(p.opt.MaxTotal), freeHeader)
 	}
 	return nil
+}
+
+// maxInstalled bounds the distributions listed: a real app has a few
+// hundred; past this the slug is hostile or not an app.
+const maxInstalled = 5000
+
+// install records a distribution once, however many of its files the
+// slug holds.
+func (p *picker) install(d audit.Dist) {
+	if p.installed == nil {
+		p.installed = map[string]bool{}
+	}
+	if p.installed[d.Path] || len(p.installed) >= maxInstalled {
+		return
+	}
+	p.installed[d.Path] = true
+	p.out.Installed = append(p.out.Installed, d)
+}
+
+// distInfo recognises an entry of an installed distribution's metadata
+// directory, .heroku/python/lib/python3.X/site-packages/NAME-VERSION.dist-info/…,
+// and reads the name and version from the directory's name. The wheel spec
+// escapes "-" in names to "_", so the first "-" ends the name.
+func distInfo(rel string) (audit.Dist, bool) {
+	rest, ok := strings.CutPrefix(rel, ".heroku/python/lib/python")
+	if !ok {
+		return audit.Dist{}, false
+	}
+	_, rest, ok = strings.Cut(rest, "/site-packages/")
+	if !ok {
+		return audit.Dist{}, false
+	}
+	dir, _, _ := strings.Cut(rest, "/")
+	base, ok := strings.CutSuffix(dir, ".dist-info")
+	if !ok || strings.Contains(dir, "..") {
+		return audit.Dist{}, false
+	}
+	name, version, ok := strings.Cut(base, "-")
+	if !ok || name == "" || version == "" || strings.ContainsAny(version, "-/") || len(base) > 200 {
+		return audit.Dist{}, false
+	}
+	return audit.Dist{Name: name, Version: version, Path: rel[:len(rel)-len(rest)+len(dir)]}, true
 }
 
 func (p *picker) isExtra(rel string) bool {
