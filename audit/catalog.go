@@ -36,6 +36,7 @@ func Catalog() []Check {
 		edgeProtection,
 		// source
 		python(dependencyPins),
+		python(dependencyVulns),
 		envFileInSlug,
 		python(hardcodedSecret),
 		python(debugInSource),

@@ -185,6 +185,19 @@ var processCases = []checkCase{
 	{check: "gunicorn-workers", name: "checkout only: -w 1 with --threads 4", changes: []change{file("Procfile", "web: gunicorn -w 1 --threads 4 app:app\n"), checkoutOnly}, status: Skip, msg: "no app given"},
 	{check: "gunicorn-workers", name: "checkout only: workers left to WEB_CONCURRENCY", changes: []change{file("Procfile", "web: gunicorn app:app\n"), checkoutOnly}, status: Skip, msg: "no app given"},
 	{check: "gunicorn-workers", name: "checkout only: cpu_count() in the config file", changes: []change{file("Procfile", "web: gunicorn -c gunicorn.conf.py app:app\n"), file("gunicorn.conf.py", "import multiprocessing\nworkers = multiprocessing.cpu_count() * 2 + 1\n"), checkoutOnly}, status: Warn, msg: "cpu_count()"},
+	// dependency-vulns: what an advisory lookup found in the inventory
+	// (advisories shaped like OSV's PYSEC-2023-62 / GHSA-m2qf-hxjv-5gpq,
+	// Flask < 2.2.5, and CVE-2024-34069, Werkzeug < 3.0.3)
+	{check: "dependency-vulns", name: "not looked up", status: Skip, msg: "not looked up"},
+	{check: "dependency-vulns", name: "nothing known", changes: []change{vulns(&Vulns{Source: "OSV test records", Checked: []Package{{"flask", "3.1.0", "installed: sp/flask-3.1.0.dist-info"}}})}, status: Pass, msg: "no known vulnerability in the 1 packages installed"},
+	{check: "dependency-vulns", name: "a high advisory", changes: []change{vulns(&Vulns{Source: "OSV", Checked: []Package{{"werkzeug", "2.2.2", "installed: sp/w"}},
+		Matches: []VulnMatch{{Package: Package{"werkzeug", "2.2.2", "installed: sp/w"}, Advisories: []Advisory{{ID: "GHSA-2g68-c3qc-8985", Aliases: []string{"CVE-2024-34069"}, Severity: "high", Fixed: []string{"3.0.3"}}}}}})},
+		status: Fail, msg: "werkzeug 2.2.2", ev: "werkzeug==2.2.2: GHSA-2g68-c3qc-8985, CVE-2024-34069 (high); fixed in 3.0.3", fix: "werkzeug>=3.0.3"},
+	{check: "dependency-vulns", name: "a moderate advisory warns", changes: []change{vulns(&Vulns{Source: "OSV", Checked: []Package{{"flask", "2.2.2", "requirements.txt:1"}},
+		Matches: []VulnMatch{{Package: Package{"flask", "2.2.2", "requirements.txt:1"}, Advisories: []Advisory{{ID: "PYSEC-2023-62", Aliases: []string{"CVE-2023-30861", "GHSA-m2qf-hxjv-5gpq"}, Severity: "moderate", Fixed: []string{"2.2.5", "2.3.2"}}}}}})},
+		status: Warn, fix: "flask>=2.2.5"},
+	{check: "dependency-vulns", name: "unpinned versions are not a pass", changes: []change{vulns(&Vulns{Source: "OSV", Checked: []Package{{"flask", "", "requirements.txt:1 (version unknown: not pinned with ==)"}}})}, status: Warn, msg: "could not be checked"},
+	{check: "dependency-vulns", name: "the lookup failed", changes: []change{func(s *Snapshot) { s.SetGap(PartVulns, "OSV answered 503", true) }}, status: Error, msg: "OSV answered 503"},
 	{check: "crashed-dynos", name: "none running", status: Skip},
 	{check: "crashed-dynos", name: "all up", changes: []change{dynos(Dyno{Name: "web.1", State: "up"}, Dyno{Name: "web.2", State: "idle"})}, status: Pass},
 	{check: "crashed-dynos", name: "crashed", changes: []change{dynos(Dyno{Name: "web.1", State: "up"}, Dyno{Name: "worker.1", State: "crashed"})}, status: Warn, msg: "worker.1"},
@@ -311,3 +324,5 @@ func FuzzGunicornConfigFile(f *testing.F) {
 func checkoutOnly(s *Snapshot) { *s = *CheckoutSnapshot("myapp", s.Files) }
 
 func fir(s *Snapshot) { s.App.Generation = "fir" }
+
+func vulns(v *Vulns) change { return func(s *Snapshot) { s.Vulns = v } }

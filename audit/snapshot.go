@@ -44,6 +44,9 @@ type Snapshot struct {
 	Features   []string          `json:"features,omitempty"` // enabled app features, sorted
 	// Probe is what the app's URLs answered, with --probe (see probe.go).
 	Probe *Probe `json:"probe,omitempty"`
+	// Vulns is the advisory lookup of the inventory; nil with a gap when
+	// none was made.
+	Vulns *Vulns `json:"vulns,omitempty"`
 
 	// Taken is when the snapshot was collected: checks that compare dates
 	// (certificate expiry) use it, never the clock, so they stay pure.

@@ -55,6 +55,11 @@ type Options struct {
 
 	Gate Gate
 
+	// Vulns, when set, looks up each snapshot's inventory in an advisory
+	// database and fills its vulnerabilities part. Without it the part is
+	// absent by design and dependency-vulns skips, saying how to run it.
+	Vulns func(ctx context.Context, s *audit.Snapshot)
+
 	// Probe, when set, fills each snapshot's probe part once it is
 	// collected, within the app's timeout (--probe). Without it the part is
 	// absent by design and the probe checks skip, saying how to run them.
@@ -130,6 +135,7 @@ func Audit(ctx context.Context, src Source, opt Options) (Run, error) {
 	// parsed sources in memory at once, while fetching may run wider.
 	cpu := make(chan struct{}, runtime.GOMAXPROCS(0))
 	check := func(i int, s *audit.Snapshot) {
+		lookUp(ctx, s, opt)
 		left[i] = keep(s, key, opt)
 		cpu <- struct{}{}
 		results[i] = auditWithin(ctx, s, local, limit)
@@ -202,6 +208,18 @@ func Audit(ctx context.Context, src Source, opt Options) (Run, error) {
 	run.Results = results
 	run.Verdict = opt.Gate.weigh(results)
 	return run, nil
+}
+
+// lookUp fills the snapshot's vulnerabilities part, or records why not.
+func lookUp(ctx context.Context, s *audit.Snapshot, opt Options) {
+	switch {
+	case opt.Vulns != nil:
+		opt.Vulns(ctx, s)
+	case s.Vulns == nil:
+		if _, gap := s.Gaps[audit.PartVulns]; !gap {
+			s.SetGap(audit.PartVulns, audit.NotLookedUp, false)
+		}
+	}
 }
 
 // kept is what an app leaves behind once its snapshot is checked.

@@ -1,0 +1,147 @@
+package audit
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/herokuaudit/herokuaudit/audit/pydeps"
+)
+
+// compareVersions orders PEP 440 versions.
+var compareVersions = pydeps.CompareVersions
+
+// PartVulns is what an advisory database said of the app's inventory: the
+// known vulnerabilities of the versions it runs. It is looked up outside
+// the checks, like the live probe, and absent by design when no database
+// was given.
+const PartVulns Part = "vulnerabilities"
+
+// NotLookedUp is the gap of a snapshot collected without an advisory
+// lookup.
+const NotLookedUp = "vulnerabilities not looked up: no advisory database was given"
+
+// Advisory is one known vulnerability, as the report may show it.
+type Advisory struct {
+	ID       string   `json:"id"`                // PYSEC-…, GHSA-…
+	Aliases  []string `json:"aliases,omitempty"` // CVE-…, GHSA-…
+	Summary  string   `json:"summary,omitempty"`
+	Severity string   `json:"severity"`        // critical, high, moderate, low, or "" when unrated
+	Fixed    []string `json:"fixed,omitempty"` // versions that fix it
+}
+
+// VulnMatch is an inventory entry with the advisories that affect it.
+type VulnMatch struct {
+	Package    Package    `json:"package"`
+	Advisories []Advisory `json:"advisories"`
+}
+
+// Vulns is the lookup's answer for one app.
+type Vulns struct {
+	Source  string      `json:"source"`  // "OSV PyPI export all.zip (2026-11-30)", "OSV API"
+	Checked []Package   `json:"checked"` // what was looked up
+	Matches []VulnMatch `json:"matches,omitempty"`
+}
+
+// Vulns returns the advisory lookup's answer; nil when none was made.
+//
+//audit:input known vulnerabilities of the inventory
+func (v *View) Vulns() *Vulns { v.use(PartVulns); return v.s.Vulns }
+
+var dependencyVulns = Check{
+	ID:        "dependency-vulns",
+	Title:     "No known vulnerabilities in what is deployed",
+	Checklist: "Source: scan dependencies for known vulnerabilities",
+	Severity:  High,
+	Rationale: "A published vulnerability in an installed package is the cheapest way in: its exploit is " +
+		"public, and the version that runs is what counts, not what requirements.txt hoped for.",
+	Remediation: "Upgrade each affected package to a fixed version in the file that pins it, and deploy.",
+	Run:         runDependencyVulns,
+}
+
+// severityRank orders advisory severities, unrated lowest.
+func severityRank(s string) int {
+	return map[string]int{"critical": 4, "high": 3, "moderate": 2, "medium": 2, "low": 1}[strings.ToLower(s)]
+}
+
+func runDependencyVulns(v *View) Outcome {
+	vs := v.Vulns()
+	if vs == nil {
+		return Skipf("%s", NotLookedUp)
+	}
+	if len(vs.Checked) == 0 {
+		return Skipf("no installed packages or pinned requirements to look up")
+	}
+	var fails, warns []string
+	var ev []Evidence
+	var fixes []string
+	for _, m := range vs.Matches {
+		worst := ""
+		for _, a := range m.Advisories {
+			if severityRank(a.Severity) > severityRank(worst) {
+				worst = a.Severity
+			}
+			ids := append([]string{a.ID}, a.Aliases...)
+			line := fmt.Sprintf("%s==%s: %s", m.Package.Name, m.Package.Version, strings.Join(ids, ", "))
+			if a.Severity != "" {
+				line += " (" + a.Severity + ")"
+			}
+			if len(a.Fixed) > 0 {
+				line += "; fixed in " + strings.Join(a.Fixed, ", ")
+			}
+			ev = append(ev, Evidence{Text: line + " [" + m.Package.Source + "]"})
+		}
+		what := fmt.Sprintf("%s %s (%d advisories)", m.Package.Name, m.Package.Version, len(m.Advisories))
+		if severityRank(worst) >= severityRank("high") {
+			fails = append(fails, what)
+		} else {
+			warns = append(warns, what)
+		}
+		if fix := upgradeTo(m); fix != "" {
+			fixes = append(fixes, fmt.Sprintf("%s>=%s", m.Package.Name, fix))
+		}
+	}
+	var unknown []string
+	for _, p := range vs.Checked {
+		if p.Version == "" {
+			unknown = append(unknown, p.Name)
+		}
+	}
+	fix := "upgrade in the file that pins each: " + strings.Join(fixes, ", ")
+	switch {
+	case len(fails) > 0:
+		return Failf("known high or critical vulnerabilities in %s", strings.Join(fails, "; ")).WithEv(ev...).Fix("%s", fix).Sure()
+	case len(warns) > 0:
+		return Warnf("known vulnerabilities in %s", strings.Join(warns, "; ")).WithEv(ev...).Fix("%s", fix).Sure()
+	case len(unknown) > 0:
+		// nothing found is not nothing there: their versions were not known
+		return Warnf("%d package(s) could not be checked: their version is not known (%s)", len(unknown), strings.Join(unknown, ", ")).
+			With("looked up in " + vs.Source).Fix("pin them with == or install from a lock file")
+	}
+	return Passf("no known vulnerability in the %d packages %s", len(vs.Checked), installedOrPinned(vs)).With("looked up in " + vs.Source)
+}
+
+// upgradeTo is the lowest version that fixes every advisory of a match, by
+// their own lists; "" when one has no fix.
+func upgradeTo(m VulnMatch) string {
+	best := ""
+	for _, a := range m.Advisories {
+		if len(a.Fixed) == 0 {
+			return ""
+		}
+		f := slices.MinFunc(a.Fixed, compareVersions)
+		if best == "" || compareVersions(f, best) > 0 {
+			best = f
+		}
+	}
+	return best
+}
+
+func installedOrPinned(vs *Vulns) string {
+	for _, p := range vs.Checked {
+		if strings.HasPrefix(p.Source, "installed: ") {
+			return "installed"
+		}
+	}
+	return "pinned"
+}
