@@ -2,6 +2,7 @@ package audit
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -29,5 +30,30 @@ func TestInventory(t *testing.T) {
 				t.Errorf("inventory = %+v\nwant %+v", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestRollup(t *testing.T) {
+	werk := Advisory{ID: "GHSA-2g68-c3qc-8985", Aliases: []string{"CVE-2024-34069"}, Severity: "high"}
+	flask := Advisory{ID: "PYSEC-2023-62", Severity: "moderate"}
+	m := func(name, ver string, as ...Advisory) VulnMatch {
+		return VulnMatch{Package: Package{Name: name, Version: ver}, Advisories: as}
+	}
+	got := Rollup(map[string][]VulnMatch{
+		"shop":    {m("werkzeug", "2.2.2", werk), m("flask", "2.2.2", flask)},
+		"blog":    {m("werkzeug", "2.2.2", werk)},
+		"billing": {m("werkzeug", "2.3.0", werk), m("flask", "2.2.2", flask)},
+	})
+	var lines []string
+	for _, r := range got {
+		lines = append(lines, r.Package+" "+r.Version+" "+r.Advisory.ID+": "+strings.Join(r.Apps, ","))
+	}
+	want := []string{
+		"werkzeug 2.2.2 GHSA-2g68-c3qc-8985: blog,shop",
+		"werkzeug 2.3.0 GHSA-2g68-c3qc-8985: billing",
+		"flask 2.2.2 PYSEC-2023-62: billing,shop",
+	}
+	if !slices.Equal(lines, want) {
+		t.Errorf("rollup:\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
 	}
 }

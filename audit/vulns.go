@@ -2,6 +2,7 @@ package audit
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -144,4 +145,46 @@ func installedOrPinned(vs *Vulns) string {
 		}
 	}
 	return "pinned"
+}
+
+// VulnRollup is one advisory across the apps of a run: the package and
+// version it affects, and every app running that version.
+type VulnRollup struct {
+	Package  string   `json:"package"`
+	Version  string   `json:"version"`
+	Advisory Advisory `json:"advisory"`
+	Apps     []string `json:"apps"`
+}
+
+// Rollup gathers the apps' matches by advisory and version, worst first,
+// then the most apps first: "werkzeug 2.2.2, CVE-2024-34069: 14 apps".
+func Rollup(byApp map[string][]VulnMatch) []VulnRollup {
+	idx := map[string]int{}
+	var out []VulnRollup
+	for _, app := range slices.Sorted(maps.Keys(byApp)) {
+		for _, m := range byApp[app] {
+			for _, a := range m.Advisories {
+				k := a.ID + "\x00" + m.Package.Name + "\x00" + m.Package.Version
+				i, ok := idx[k]
+				if !ok {
+					i = len(out)
+					idx[k] = i
+					out = append(out, VulnRollup{Package: m.Package.Name, Version: m.Package.Version, Advisory: a})
+				}
+				if !slices.Contains(out[i].Apps, app) {
+					out[i].Apps = append(out[i].Apps, app)
+				}
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b VulnRollup) int {
+		if d := severityRank(b.Advisory.Severity) - severityRank(a.Advisory.Severity); d != 0 {
+			return d
+		}
+		if d := len(b.Apps) - len(a.Apps); d != 0 {
+			return d
+		}
+		return strings.Compare(a.Package+a.Advisory.ID, b.Package+b.Advisory.ID)
+	})
+	return out
 }

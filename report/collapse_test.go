@@ -101,3 +101,25 @@ func TestCappedGradeSaysWhy(t *testing.T) {
 		t.Errorf("summary:\n%s", fleet)
 	}
 }
+
+// TestVulnerabilityRollup: with several apps, each advisory is listed with
+// the apps it affects, in the table, Markdown, JSON and SARIF.
+func TestVulnerabilityRollup(t *testing.T) {
+	roll := []audit.VulnRollup{{Package: "werkzeug", Version: "2.2.2",
+		Advisory: audit.Advisory{ID: "GHSA-2g68-c3qc-8985", Aliases: []string{"CVE-2024-34069"}, Severity: "high"}, Apps: []string{"blog", "shop"}}}
+	r := Report{Results: []audit.Result{scored("blog", nil), scored("shop", nil)}, Vulnerabilities: roll}
+	for format, want := range map[string]string{
+		"table":    "werkzeug 2.2.2, GHSA-2g68-c3qc-8985, CVE-2024-34069: 2 apps (blog, shop)",
+		"markdown": "| high | werkzeug 2.2.2 | GHSA-2g68-c3qc-8985, CVE-2024-34069 | 2: blog, shop |",
+		"json":     `"vulnerabilities": [`,
+		"sarif":    `"vulnerabilities": [`,
+	} {
+		if out := string(render(t, format, r)); !strings.Contains(out, want) {
+			t.Errorf("%s lacks %q:\n%s", format, want, out)
+		}
+	}
+	// without advisories, nothing is said
+	if out := string(render(t, "json", Report{Results: r.Results})); strings.Contains(out, "vulnerabilities") {
+		t.Error("an empty rollup is written")
+	}
+}

@@ -25,6 +25,8 @@ type jsonReport struct {
 	Baseline      *jsonBaseline `json:"baseline,omitempty"`
 	Notices       []string      `json:"notices,omitempty"`
 	Gate          *jsonGate     `json:"gate,omitempty"`
+	// Vulnerabilities: each advisory with the apps it affects, worst first.
+	Vulnerabilities []audit.VulnRollup `json:"vulnerabilities,omitempty"`
 	Apps          []jsonApp     `json:"apps"`
 }
 
@@ -117,6 +119,7 @@ func (jsonRenderer) Render(w io.Writer, r Report) error {
 	if g := r.Gate; g != nil {
 		out.Gate = &jsonGate{Tripped: g.Tripped, Reasons: append([]string{}, g.Reasons...)}
 	}
+	out.Vulnerabilities = r.Vulnerabilities
 	for _, res := range r.Results {
 		app := jsonApp{
 			App:        res.App,

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"html"
 	"io"
@@ -66,6 +67,14 @@ func (markdownRenderer) Render(w io.Writer, r Report) error {
 			failsBySeverity(res.Findings, audit.Medium), worst)
 	}
 
+	if len(r.Vulnerabilities) > 0 {
+		b.WriteString("\n**Known vulnerabilities**, worst first:\n\n| Severity | Package | Advisory | Apps |\n|---|---|---|---|\n")
+		for _, v := range r.Vulnerabilities {
+			ids := strings.Join(append([]string{v.Advisory.ID}, v.Advisory.Aliases...), ", ")
+			fmt.Fprintf(&b, "| %s | %s | %s | %d: %s |\n", mdText(cmp.Or(v.Advisory.Severity, "unrated")), mdText(v.Package+" "+v.Version),
+				mdText(ids), len(v.Apps), mdText(strings.Join(v.Apps, ", ")))
+		}
+	}
 	if g := r.Gate; g != nil && g.Tripped {
 		b.WriteString("\n**Gate tripped:**\n\n")
 		for _, reason := range g.Reasons {

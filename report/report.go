@@ -39,6 +39,9 @@ type Report struct {
 	Notices  []string               // one-line notices, e.g. an expired suppression that no longer applies
 	Checks   []audit.Check          // the catalog, for SARIF rules (nil: use audit.Catalog())
 	Gate     *Gate                  // the gate's verdict, when one was weighed
+	// Vulnerabilities is the run's rollup of known vulnerabilities by
+	// advisory, worst first (see audit.Rollup).
+	Vulnerabilities []audit.VulnRollup
 }
 
 // Gate is the gate's verdict: tripped, and why, one line per reason.

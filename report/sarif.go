@@ -190,12 +190,15 @@ func runProperties(r Report) *sarif.PropertyBag {
 			incomplete = append(incomplete, map[string]any{"app": res.App, "grade": res.Grade, "checks": res.Incomplete})
 		}
 	}
-	if r.Baseline == nil && len(fixed) == 0 && len(incomplete) == 0 && r.Gate == nil {
+	if r.Baseline == nil && len(fixed) == 0 && len(incomplete) == 0 && r.Gate == nil && len(r.Vulnerabilities) == 0 {
 		return nil
 	}
 	props := sarif.NewPropertyBag()
 	if len(incomplete) > 0 {
 		props.Add("incomplete", incomplete)
+	}
+	if len(r.Vulnerabilities) > 0 {
+		props.Add("vulnerabilities", r.Vulnerabilities)
 	}
 	if g := r.Gate; g != nil {
 		props.Add("gate", map[string]any{"tripped": g.Tripped, "reasons": append([]string{}, g.Reasons...)})

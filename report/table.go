@@ -47,6 +47,7 @@ func (tableRenderer) Render(w io.Writer, r Report) error {
 		if err := writeFleet(&b, ordered, r.Baseline != nil, p, newLayout(r, true)); err != nil {
 			return err
 		}
+		writeVulnRollup(&b, r.Vulnerabilities, p)
 		if r.Details {
 			for _, res := range ordered {
 				b.WriteByte('\n')
@@ -202,6 +203,24 @@ func newLayout(r Report, fleet bool) layout {
 		l.worst = max(w-84, 20)
 	}
 	return l
+}
+
+// writeVulnRollup lists the run's known vulnerabilities by advisory,
+// worst first, with the apps each affects.
+func writeVulnRollup(b *bytes.Buffer, rs []audit.VulnRollup, p palette) {
+	if len(rs) == 0 {
+		return
+	}
+	b.WriteString("\nknown vulnerabilities, worst first:\n")
+	for _, r := range rs {
+		ids := strings.Join(append([]string{r.Advisory.ID}, r.Advisory.Aliases...), ", ")
+		sev := r.Advisory.Severity
+		if sev == "" {
+			sev = "unrated"
+		}
+		fmt.Fprintf(b, "  %-8s %s %s, %s: %s (%s)\n", p.paint(sgrBold, sev), clean(r.Package, false), clean(r.Version, false),
+			clean(ids, false), plural(len(r.Apps), "app", "apps"), clean(strings.Join(r.Apps, ", "), false))
+	}
 }
 
 // minCollapse is how many skips must share a reason to share a row.

@@ -83,6 +83,9 @@ type Run struct {
 	Notices  []string               // one line each, e.g. an expired suppression
 	Baseline *audit.BaselineSummary // with a baseline
 	Verdict  Verdict
+	// Vulnerabilities rolls the apps' known vulnerabilities up by advisory,
+	// worst first, each with the apps it affects.
+	Vulnerabilities []audit.VulnRollup
 }
 
 // Verdict says whether the gate stays shut, and why, one line per reason.
@@ -207,6 +210,13 @@ func Audit(ctx context.Context, src Source, opt Options) (Run, error) {
 	}
 	run.Results = results
 	run.Verdict = opt.Gate.weigh(results)
+	byApp := map[string][]audit.VulnMatch{}
+	for i, k := range left {
+		if len(k.vulns) > 0 {
+			byApp[results[i].App] = k.vulns
+		}
+	}
+	run.Vulnerabilities = audit.Rollup(byApp)
 	return run, nil
 }
 
@@ -226,11 +236,15 @@ func lookUp(ctx context.Context, s *audit.Snapshot, opt Options) {
 type kept struct {
 	thin    *audit.Snapshot // for the cross-app checks
 	prints  audit.SecretPrints
-	notices []string // its slug reader's, not the checkout's
+	notices []string          // its slug reader's, not the checkout's
+	vulns   []audit.VulnMatch // for the run's rollup
 }
 
 func keep(s *audit.Snapshot, key []byte, opt Options) kept {
 	k := kept{thin: s.Thin(), prints: audit.PrintSecrets(s, key)}
+	if s.Vulns != nil {
+		k.vulns = s.Vulns.Matches
+	}
 	if s.Files != nil && s.Files != opt.Checkout {
 		k.notices = slices.Clone(s.Files.Notices)
 	}

@@ -149,7 +149,7 @@ func runAudit(ctx context.Context, opts Options, sys system, code *int) error {
 	warnMu.Unlock()
 	rep := report.Report{Tool: report.Tool{Name: "herokuaudit", Version: toolVersion()}, Results: run.Results,
 		Color: opts.Color, Details: opts.Details, Notices: notices, Baseline: run.Baseline,
-		Problems: opts.Problems, AllRows: opts.AllRows, Width: sys.Width,
+		Problems: opts.Problems, AllRows: opts.AllRows, Width: sys.Width, Vulnerabilities: run.Vulnerabilities,
 		Gate: &report.Gate{Tripped: run.Verdict.Tripped(), Reasons: run.Verdict.All()}}
 	if err := writeReport(opts, sys, rep); err != nil {
 		return err
