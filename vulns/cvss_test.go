@@ -1,0 +1,64 @@
+package vulns
+
+import "testing"
+
+func TestCVSS3BaseScore(t *testing.T) {
+	tests := []struct {
+		vector string
+		score  float64
+		bucket string
+	}{
+		// CVE-2023-30861 (Flask, GHSA-m2qf-hxjv-5gpq).
+		{"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/A:N", 5.9, Moderate},
+		// CVE-2024-34069 (Werkzeug debugger, GHSA-2g68-c3qc-8985).
+		{"CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:U/C:H/I:H/A:H", 7.5, High},
+		// CVE-2023-25577 (Werkzeug multipart parts, GHSA-xg9f-g7g7-2323).
+		{"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H", 7.5, High},
+		// CVE-2021-44228 (Log4Shell): scope changed, capped at 10.
+		{"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H", 10.0, Critical},
+		// The usual reflected-XSS vector, scope changed.
+		{"CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N", 6.1, Moderate},
+		// Critical unauthenticated RCE, scope unchanged.
+		{"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", 9.8, Critical},
+		// CVSS 3.0 prefix, low; temporal metrics ignored.
+		{"CVSS:3.0/AV:L/AC:H/PR:H/UI:R/S:U/C:L/I:N/A:N/E:P/RL:O", 1.8, Low},
+		// Scope-changed PR:L weight (0.68).
+		{"CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:C/C:H/I:H/A:H", 9.9, Critical},
+		// No impact at all scores 0.
+		{"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:N", 0, Low},
+	}
+	for _, tt := range tests {
+		got, err := CVSS3BaseScore(tt.vector)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.vector, err)
+		}
+		if got != tt.score || Bucket(got) != tt.bucket {
+			t.Errorf("%s = %v (%s), want %v (%s)", tt.vector, got, Bucket(got), tt.score, tt.bucket)
+		}
+	}
+}
+
+func TestCVSS3Invalid(t *testing.T) {
+	for _, v := range []string{
+		"",
+		"CVSS:2.0/AV:N/AC:L/Au:N/C:P/I:P/A:P",
+		"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+		"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H",          // A missing
+		"CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",      // bad value
+		"CVSS:3.1/AV:N/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", // duplicate
+		"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:Q/C:H/I:H/A:H",      // bad scope
+		"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/junk", // malformed
+	} {
+		if s, err := CVSS3BaseScore(v); err == nil {
+			t.Errorf("%q: got %v, want an error", v, s)
+		}
+	}
+}
+
+func TestRoundup(t *testing.T) {
+	for in, want := range map[float64]float64{4.0: 4.0, 4.02: 4.1, 4.000000001: 4.0, 7.493: 7.5, 0: 0} {
+		if got := roundup(in); got != want {
+			t.Errorf("roundup(%v) = %v, want %v", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,211 @@
+package vulns
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Limits bound what LoadDB reads. A zero field takes its default.
+type Limits struct {
+	// MaxTotalBytes caps the bytes of all records together (default 1 GiB;
+	// the PyPI export unpacks to a few hundred MB).
+	MaxTotalBytes int64
+	// MaxRecordBytes caps one record; a larger one is skipped (default 4 MiB).
+	MaxRecordBytes int64
+	// MaxRecords caps the number of records (default 500,000).
+	MaxRecords int
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxTotalBytes <= 0 {
+		l.MaxTotalBytes = 1 << 30
+	}
+	if l.MaxRecordBytes <= 0 {
+		l.MaxRecordBytes = 4 << 20
+	}
+	if l.MaxRecords <= 0 {
+		l.MaxRecords = 500_000
+	}
+	return l
+}
+
+// maxNotices is how many skip notices a DB keeps; Skipped counts them all.
+const maxNotices = 20
+
+// DB is an offline OSV database indexed by normalized PyPI name.
+type DB struct {
+	byName map[string][]*Record
+	// Records is the number of records read, withdrawn ones included.
+	Records int
+	// Withdrawn counts withdrawn records (kept out of the index).
+	Withdrawn int
+	// Skipped counts records that could not be read; Notices says why for
+	// the first few.
+	Skipped int
+	Notices []string
+}
+
+// ErrLimit is returned when a database exceeds its Limits as a whole.
+var ErrLimit = errors.New("osv database exceeds its limits")
+
+// LoadDB reads an OSV PyPI export: the zip OSV publishes (one JSON record per
+// entry) or a directory of JSON records, with default Limits.
+func LoadDB(path string) (*DB, error) { return LoadDBLimits(path, Limits{}) }
+
+// LoadDBLimits is LoadDB with explicit limits. A record that cannot be read
+// (too large, bad JSON, no id) is skipped and counted; exceeding the total
+// byte or record cap is an error, as a truncated database would hide
+// advisories.
+func LoadDBLimits(path string, lim Limits) (*DB, error) {
+	lim = lim.withDefaults()
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	l := &loader{lim: lim, db: &DB{byName: map[string][]*Record{}}}
+	if st.IsDir() {
+		err = l.dir(path)
+	} else {
+		err = l.zip(path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return l.db, nil
+}
+
+type loader struct {
+	lim   Limits
+	db    *DB
+	total int64
+}
+
+func (l *loader) notice(name string, format string, a ...any) {
+	l.db.Skipped++
+	if len(l.db.Notices) < maxNotices {
+		l.db.Notices = append(l.db.Notices, name+": "+fmt.Sprintf(format, a...))
+	}
+}
+
+// read takes one record's bytes from r, declared size (or -1) known.
+func (l *loader) read(name string, size int64, open func() (io.ReadCloser, error)) error {
+	if l.db.Records+l.db.Skipped >= l.lim.MaxRecords {
+		return fmt.Errorf("%w: more than %d records", ErrLimit, l.lim.MaxRecords)
+	}
+	if size > l.lim.MaxRecordBytes {
+		l.notice(name, "%d bytes, over the %d-byte cap for one record", size, l.lim.MaxRecordBytes)
+		return nil
+	}
+	rc, err := open()
+	if err != nil {
+		l.notice(name, "%v", err)
+		return nil
+	}
+	defer rc.Close()
+	var buf bytes.Buffer
+	n, err := io.Copy(&buf, io.LimitReader(rc, l.lim.MaxRecordBytes+1))
+	l.total += n
+	if l.total > l.lim.MaxTotalBytes {
+		return fmt.Errorf("%w: more than %d bytes", ErrLimit, l.lim.MaxTotalBytes)
+	}
+	if err != nil {
+		l.notice(name, "%v", err)
+		return nil
+	}
+	if n > l.lim.MaxRecordBytes {
+		l.notice(name, "over the %d-byte cap for one record", l.lim.MaxRecordBytes)
+		return nil
+	}
+	rec, err := ParseRecord(buf.Bytes())
+	if err != nil {
+		l.notice(name, "%v", err)
+		return nil
+	}
+	l.db.add(rec)
+	return nil
+}
+
+func (db *DB) add(r *Record) {
+	db.Records++
+	if r.Withdrawn != "" {
+		db.Withdrawn++
+		return
+	}
+	seen := map[string]bool{}
+	for _, a := range r.Affected {
+		if !isPyPI(a) {
+			continue
+		}
+		n := NormalizeName(a.Package.Name)
+		if n == "" || seen[n] {
+			continue
+		}
+		seen[n] = true
+		db.byName[n] = append(db.byName[n], r)
+	}
+}
+
+func (l *loader) zip(path string) error {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return fmt.Errorf("%s: neither a directory nor a zip: %w", path, err)
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		if f.FileInfo().IsDir() || !strings.HasSuffix(f.Name, ".json") {
+			continue
+		}
+		size := int64(f.UncompressedSize64)
+		if f.UncompressedSize64 > 1<<62 {
+			size = 1 << 62
+		}
+		if err := l.read(f.Name, size, f.Open); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (l *loader) dir(root string) error {
+	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			l.notice(p, "%v", err)
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".json") {
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			l.notice(p, "not a regular file")
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			l.notice(p, "%v", err)
+			return nil
+		}
+		return l.read(p, info.Size(), func() (io.ReadCloser, error) { return os.Open(p) })
+	})
+}
+
+// Affected returns the advisories that affect name at version, worst first.
+func (db *DB) Affected(name, version string) []Advisory {
+	var out []Advisory
+	for _, r := range db.byName[NormalizeName(name)] {
+		if ok, fixed := r.Match(name, version); ok {
+			out = append(out, r.Advisory(fixed))
+		}
+	}
+	sortAdvisories(out)
+	return out
+}
