@@ -20,7 +20,7 @@ const PartVulns Part = "vulnerabilities"
 
 // NotLookedUp is the gap of a snapshot collected without an advisory
 // lookup.
-const NotLookedUp = "vulnerabilities not looked up: no advisory database was given"
+const NotLookedUp = "vulnerabilities not looked up: give --vuln-db PATH (OSV's PyPI export)"
 
 // Advisory is one known vulnerability, as the report may show it.
 type Advisory struct {

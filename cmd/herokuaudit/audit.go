@@ -99,6 +99,12 @@ func runAudit(ctx context.Context, opts Options, sys system, code *int) error {
 		// a fleet's apps may wait long for the rate limit, but not for ever
 		popt.Timeout = fleetAppTimeout
 	}
+	var dbNotices []string
+	if opts.VulnDB != "" {
+		if popt.Vulns, dbNotices, err = vulnLookup(opts.VulnDB); err != nil {
+			return err
+		}
+	}
 	var src pipeline.Source
 	var warnMu sync.Mutex
 	var warnings []string
@@ -145,7 +151,7 @@ func runAudit(ctx context.Context, opts Options, sys system, code *int) error {
 	}
 
 	warnMu.Lock()
-	notices := append(slices.Clone(warnings), run.Notices...)
+	notices := append(append(slices.Clone(warnings), dbNotices...), run.Notices...)
 	warnMu.Unlock()
 	rep := report.Report{Tool: report.Tool{Name: "herokuaudit", Version: toolVersion()}, Results: run.Results,
 		Color: opts.Color, Details: opts.Details, Notices: notices, Baseline: run.Baseline,

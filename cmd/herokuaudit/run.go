@@ -77,6 +77,7 @@ type Options struct {
 	Pipeline   string
 	TimeoutSet bool // --timeout given: fleets otherwise wait as long as the rate limit needs
 
+	VulnDB            string        // --vuln-db
 	Problems, AllRows bool          // --problems, --problems=false
 	Checks            []audit.Check // --only / --skip; nil for the catalog
 	Probe             bool          // --probe: also ask the apps' own URLs
@@ -143,6 +144,7 @@ func newApp(sys system, code *int) *cli.App {
 			&cli.BoolFlag{Name: "problems", Usage: "show only failing, warning and erroring checks in an app's table (the default for several apps' --details; --problems=false shows every row)"},
 			&cli.StringFlag{Name: "only", Usage: "run only these checks: `CHECK,...` (see herokuaudit checks)"},
 			&cli.StringFlag{Name: "skip", Usage: "run every check but these: `CHECK,...`"},
+			&cli.StringFlag{Name: "vuln-db", Usage: "look the installed packages up in OSV's PyPI export `PATH` (the zip, or a directory of records) for dependency-vulns", Destination: &opts.VulnDB},
 			&cli.BoolFlag{Name: "probe", Usage: "also send each app's web URL and custom domains at most 6 GET requests each (see herokuaudit probe --help) and run the probe checks", Destination: &opts.Probe},
 		},
 		Action: func(c *cli.Context) error {
