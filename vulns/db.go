@@ -158,6 +158,9 @@ func (l *loader) zip(path string) error {
 		return fmt.Errorf("%s: neither a directory nor a zip: %w", path, err)
 	}
 	defer zr.Close()
+	if len(zr.File) > 2*l.lim.MaxRecords {
+		return fmt.Errorf("%w: %d zip entries", ErrLimit, len(zr.File))
+	}
 	for _, f := range zr.File {
 		if f.FileInfo().IsDir() || !strings.HasSuffix(f.Name, ".json") {
 			continue

@@ -215,3 +215,9 @@ func TestNoticesCapped(t *testing.T) {
 		t.Errorf("skipped %d notices %d", db.Skipped, len(db.Notices))
 	}
 }
+
+func TestZipEntryCap(t *testing.T) {
+	if _, err := LoadDBLimits(writeZip(t, nil), Limits{MaxRecords: 2}); !errors.Is(err, ErrLimit) {
+		t.Errorf("entry cap: %v", err)
+	}
+}
