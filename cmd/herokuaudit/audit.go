@@ -100,10 +100,15 @@ func runAudit(ctx context.Context, opts Options, sys system, code *int) error {
 		popt.Timeout = fleetAppTimeout
 	}
 	var dbNotices []string
-	if opts.VulnDB != "" {
+	switch {
+	case opts.VulnDB != "":
 		if popt.Vulns, dbNotices, err = vulnLookup(opts.VulnDB); err != nil {
 			return err
 		}
+	case opts.Offline:
+		// nothing leaves the machine: dependency-vulns skips, saying how
+	case sys.OSVURL != "" || sys.RealSystem && opts.Fixtures == "":
+		popt.Vulns = osvLookup(sys.OSVURL)
 	}
 	var src pipeline.Source
 	var warnMu sync.Mutex

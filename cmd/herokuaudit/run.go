@@ -46,8 +46,11 @@ type system struct {
 	Getenv         func(string) string
 	StdoutTTY      bool
 	Width          int // the terminal's columns: $COLUMNS, else stdout's TTY width; 0 when neither
-	StderrTTY      bool
-	RealSystem     bool // may read ~/.netrc and run the heroku CLI
+	// OSVURL is OSV's API for the online advisory lookup: "" for the public
+	// one on a real system, and for none in tests unless they set it.
+	OSVURL     string
+	StderrTTY  bool
+	RealSystem bool // may read ~/.netrc and run the heroku CLI
 	// ProbeTransport carries the live probe's requests; nil for the real
 	// network. Tests route them to their own servers.
 	ProbeTransport http.RoundTripper
@@ -78,6 +81,7 @@ type Options struct {
 	TimeoutSet bool // --timeout given: fleets otherwise wait as long as the rate limit needs
 
 	VulnDB            string        // --vuln-db
+	Offline           bool          // --offline
 	Problems, AllRows bool          // --problems, --problems=false
 	Checks            []audit.Check // --only / --skip; nil for the catalog
 	Probe             bool          // --probe: also ask the apps' own URLs
@@ -144,6 +148,7 @@ func newApp(sys system, code *int) *cli.App {
 			&cli.BoolFlag{Name: "problems", Usage: "show only failing, warning and erroring checks in an app's table (the default for several apps' --details; --problems=false shows every row)"},
 			&cli.StringFlag{Name: "only", Usage: "run only these checks: `CHECK,...` (see herokuaudit checks)"},
 			&cli.StringFlag{Name: "skip", Usage: "run every check but these: `CHECK,...`"},
+			&cli.BoolFlag{Name: "offline", Usage: "never ask OSV's API about the installed packages (dependency-vulns then needs --vuln-db)", Destination: &opts.Offline},
 			&cli.StringFlag{Name: "vuln-db", Usage: "look the installed packages up in OSV's PyPI export `PATH` (the zip, or a directory of records) for dependency-vulns", Destination: &opts.VulnDB},
 			&cli.BoolFlag{Name: "probe", Usage: "also send each app's web URL and custom domains at most 6 GET requests each (see herokuaudit probe --help) and run the probe checks", Destination: &opts.Probe},
 		},

@@ -2,10 +2,16 @@ package main
 
 import (
 	"encoding/json"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/herokuaudit/herokuaudit/vulns"
 )
 
 // TestVulnDB: with --vuln-db, dependency-vulns looks the checkout's pins up
@@ -45,5 +51,107 @@ func TestVulnDB(t *testing.T) {
 	code, _, errOut = runCLI(t, nil, "--dir", co, "--vuln-db", filepath.Join(co, "nope.zip"))
 	if code != exitTrouble || !strings.Contains(errOut, "--vuln-db ") {
 		t.Errorf("a missing database: exit %d, %q", code, errOut)
+	}
+}
+
+// fakeOSV answers OSV's batch API from the records of a directory, the way
+// OSV does: querybatch gives the ids affecting each package-version, then
+// /v1/vulns/ID the record. It counts the batches.
+func fakeOSV(t *testing.T, dir string) (url string, batches *int) {
+	t.Helper()
+	db, err := vulns.LoadDB(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	records := map[string][]byte{}
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".json") {
+			data, _ := os.ReadFile(p)
+			if r, err := vulns.ParseRecord(data); err == nil {
+				records[r.ID] = data
+			}
+		}
+		return nil
+	})
+	n := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodPost && r.URL.Path == "/v1/querybatch":
+			n++
+			var req struct {
+				Queries []struct {
+					Package struct{ Name string }
+					Version string
+				}
+			}
+			json.NewDecoder(r.Body).Decode(&req)
+			type vuln struct {
+				ID string `json:"id"`
+			}
+			var resp struct {
+				Results []struct {
+					Vulns []vuln `json:"vulns"`
+				} `json:"results"`
+			}
+			resp.Results = make([]struct {
+				Vulns []vuln `json:"vulns"`
+			}, len(req.Queries))
+			for i, q := range req.Queries {
+				for _, a := range db.Affected(q.Package.Name, q.Version) {
+					resp.Results[i].Vulns = append(resp.Results[i].Vulns, vuln{a.ID})
+				}
+			}
+			json.NewEncoder(w).Encode(resp)
+		case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/v1/vulns/"):
+			data, ok := records[strings.TrimPrefix(r.URL.Path, "/v1/vulns/")]
+			if !ok {
+				http.NotFound(w, r)
+				return
+			}
+			w.Write(data)
+		default:
+			http.Error(w, "unexpected", http.StatusBadRequest)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL, &n
+}
+
+// TestVulnsOnlineMatchesOffline: the same checkout looked up in a fake OSV
+// (the online path) and in the same records on disk (--vuln-db) gives the
+// same dependency-vulns finding; --offline sends nothing.
+func TestVulnsOnlineMatchesOffline(t *testing.T) {
+	dir := filepath.Join(startDir, "../../vulns/testdata/osv")
+	url, batches := fakeOSV(t, dir)
+	co := t.TempDir()
+	os.WriteFile(filepath.Join(co, "Procfile"), []byte("web: gunicorn app:app\n"), 0o644)
+	os.WriteFile(filepath.Join(co, "requirements.txt"), []byte("Flask==2.2.2\nWerkzeug==2.2.2\n"), 0o644)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // the on-disk cache, out of the way
+	t.Setenv("HOME", t.TempDir())
+	finding := func(sys system, args ...string) (int, string) {
+		var out, errb strings.Builder
+		sys.Stdout, sys.Stderr, sys.Getenv = &out, &errb, func(string) string { return "" }
+		code := run(t.Context(), append([]string{"herokuaudit", "--dir", co, "-f", "json", "--only", "dependency-vulns"}, args...), sys)
+		var doc struct {
+			Apps []struct{ Findings []json.RawMessage }
+		}
+		if err := json.Unmarshal([]byte(out.String()), &doc); err != nil || len(doc.Apps) == 0 {
+			t.Fatalf("exit %d: %v %s", code, err, errb.String())
+		}
+		return code, string(doc.Apps[0].Findings[0])
+	}
+	codeOn, online := finding(system{OSVURL: url})
+	codeOff, offline := finding(system{}, "--vuln-db", dir)
+	// the sources differ by name only
+	online = strings.ReplaceAll(online, "OSV's API", "SOURCE")
+	offline = regexp.MustCompile(`the OSV database [^"]*? \(\d+ records\)`).ReplaceAllString(offline, "SOURCE")
+	if codeOn != codeOff || online != offline || !strings.Contains(online, "GHSA-2g68-c3qc-8985") {
+		t.Errorf("online (exit %d):\n%s\noffline (exit %d):\n%s", codeOn, online, codeOff, offline)
+	}
+	if *batches != 1 {
+		t.Errorf("%d batch queries, want 1", *batches)
+	}
+	if _, f := finding(system{OSVURL: url}, "--offline"); !strings.Contains(f, `"status": "skip"`) || *batches != 1 {
+		t.Errorf("--offline: %s, %d batches", f, *batches)
 	}
 }
