@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/herokuaudit/herokuaudit/heroku/fixture"
 	"github.com/herokuaudit/herokuaudit/vulns"
 )
 
@@ -153,5 +154,45 @@ func TestVulnsOnlineMatchesOffline(t *testing.T) {
 	}
 	if _, f := finding(system{OSVURL: url}, "--offline"); !strings.Contains(f, `"status": "skip"`) || *batches != 1 {
 		t.Errorf("--offline: %s, %d batches", f, *batches)
+	}
+}
+
+// TestVulnerableWerkzeugInTheSlug: flask-insecure's slug installs
+// Werkzeug 2.2.2 (its site-packages listing); the slug, not its unpinned
+// requirements, is what is looked up, online and offline alike.
+func TestVulnerableWerkzeugInTheSlug(t *testing.T) {
+	dir := filepath.Join(startDir, "../../vulns/testdata/osv")
+	url, _ := fakeOSV(t, dir)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	for _, tc := range []struct {
+		name string
+		sys  system
+	}{
+		{"offline", system{}},
+		{"online", system{OSVURL: url}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errb strings.Builder
+			sys := tc.sys
+			sys.Stdout, sys.Stderr = &out, &errb
+			env := map[string]string{"HEROKU_API_KEY": "tok-0123456789"}
+			sys.Getenv = func(k string) string { return env[k] }
+			args := []string{"herokuaudit", "-f", "json", "--only", "dependency-vulns"}
+			if tc.name == "offline" {
+				args = append(args, "--fixtures", fixturesDir, "--vuln-db", dir)
+			} else {
+				// the online lookup runs for a real API, here the fake one
+				srv := httptest.NewServer(fixture.Handler(fixturesDir))
+				defer srv.Close()
+				args = append(args, "--api-url", srv.URL)
+			}
+			code := run(t.Context(), append(args, "flask-insecure"), sys)
+			o := out.String()
+			if code != exitGate || !strings.Contains(o, "werkzeug==2.2.2: GHSA-2g68-c3qc-8985, CVE-2024-34069") || !strings.Contains(o, "fixed in 3.0.3") ||
+				!strings.Contains(o, "installed: .heroku/python/lib/python3.12/site-packages/Werkzeug-2.2.2.dist-info") {
+				t.Errorf("exit %d, stderr %q\n%s", code, errb.String(), o)
+			}
+		})
 	}
 }
