@@ -67,6 +67,9 @@ func (s *Snapshot) language() (lang, why string) {
 			named, namedBy = l, "Heroku describes it as "+d
 		}
 	}
+	if s.Files != nil && len(s.Files.Installed) > 0 {
+		return LangPython, "the slug holds Python packages the buildpack installed"
+	}
 	if s.Files != nil {
 		for _, m := range pythonMarkers {
 			if _, ok := s.Files.Get(m); ok {

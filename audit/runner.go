@@ -25,17 +25,8 @@ import (
 //     not fetched for a fleet, no slug on Fir) becomes skip, naming it.
 func Audit(s *Snapshot, checks []Check) Result {
 	s.derive()
-	lang, why := s.language()
-	other := lang != "" && lang != LangPython
-	var notPython string
-	switch {
-	case other:
-		notPython = fmt.Sprintf("not a Python app: %s (%s)", lang, why)
-	case lang == "":
-		if u := s.unknownLanguage(); u != "" {
-			notPython = "language not known: " + u
-		}
-	}
+	g := s.pythonGate()
+	other, notPython, lang := g.other, g.notPython, g.lang
 	findings := make([]Finding, len(checks))
 	var wg sync.WaitGroup
 	for i := range checks {
@@ -56,6 +47,31 @@ func Audit(s *Snapshot, checks []Check) Result {
 	}
 	rescore(&r)
 	return r
+}
+
+// langGate is whether an app's Python checks run, worked out once: a thin
+// snapshot keeps the whole one's answer.
+type langGate struct {
+	lang      string // the app's language when not Python
+	other     bool   // built in another language
+	notPython string // why its Python checks skip; "" when they run
+}
+
+func (s *Snapshot) pythonGate() langGate {
+	if s.gate != nil {
+		return *s.gate
+	}
+	lang, why := s.language()
+	g := langGate{lang: lang, other: lang != "" && lang != LangPython}
+	switch {
+	case g.other:
+		g.notPython = fmt.Sprintf("not a Python app: %s (%s)", lang, why)
+	case lang == "":
+		if u := s.unknownLanguage(); u != "" {
+			g.notPython = "language not known: " + u
+		}
+	}
+	return g
 }
 
 // rescore works out a result's score, grade and incomplete checks from its
@@ -84,7 +100,8 @@ func rescore(r *Result) {
 // ran: the app record and the missing parts, without files or config
 // values. A fleet keeps this, and SecretPrints, instead of the snapshot.
 func (s *Snapshot) Thin() *Snapshot {
-	t := &Snapshot{App: s.App, Taken: s.Taken, Gaps: maps.Clone(s.Gaps)}
+	g := s.pythonGate()
+	t := &Snapshot{App: s.App, Taken: s.Taken, Gaps: maps.Clone(s.Gaps), gate: &g}
 	if s.ConfigVars != nil {
 		t.ConfigVars = map[string]string{} // read; the values are not kept
 	}

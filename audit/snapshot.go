@@ -61,6 +61,8 @@ type Snapshot struct {
 	derived *derived
 	// peers is set by LinkSharedSecrets when apps are audited together.
 	peers *peers
+	// gate, on a thin snapshot, is the whole snapshot's language answer.
+	gate *langGate
 }
 
 // App is the app's own record.

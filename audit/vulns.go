@@ -50,7 +50,9 @@ type Vulns struct {
 func (v *View) Vulns() *Vulns { v.use(PartVulns); return v.s.Vulns }
 
 var dependencyVulns = Check{
-	ID:        "dependency-vulns",
+	ID: "dependency-vulns",
+	// looked up once for every app of the run, after they are all checked
+	CrossApp:  true,
 	Title:     "No known vulnerabilities in what is deployed",
 	Checklist: "Source: scan dependencies for known vulnerabilities",
 	Severity:  High,

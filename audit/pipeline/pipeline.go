@@ -55,10 +55,12 @@ type Options struct {
 
 	Gate Gate
 
-	// Vulns, when set, looks up each snapshot's inventory in an advisory
-	// database and fills its vulnerabilities part. Without it the part is
-	// absent by design and dependency-vulns skips, saying how to run it.
-	Vulns func(ctx context.Context, s *audit.Snapshot)
+	// Vulns, when set, looks up the inventories of every app of the run
+	// in an advisory database, all at once (so an online lookup batches a
+	// whole fleet's distinct package-versions), once every app is checked:
+	// one answer per inventory, in order. Without it the part is absent by
+	// design and dependency-vulns skips, saying how to run it.
+	Vulns func(ctx context.Context, inventories [][]audit.Package) ([]*audit.Vulns, error)
 
 	// Probe, when set, fills each snapshot's probe part once it is
 	// collected, within the app's timeout (--probe). Without it the part is
@@ -138,7 +140,6 @@ func Audit(ctx context.Context, src Source, opt Options) (Run, error) {
 	// parsed sources in memory at once, while fetching may run wider.
 	cpu := make(chan struct{}, runtime.GOMAXPROCS(0))
 	check := func(i int, s *audit.Snapshot) {
-		lookUp(ctx, s, opt)
 		left[i] = keep(s, key, opt)
 		cpu <- struct{}{}
 		results[i] = auditWithin(ctx, s, local, limit)
@@ -179,6 +180,7 @@ func Audit(ctx context.Context, src Source, opt Options) (Run, error) {
 		thins[i], prints[i] = k.thin, k.prints
 	}
 	audit.LinkPrints(thins, prints)
+	lookUp(ctx, thins, left, opt)
 	for i, t := range thins {
 		if t != nil && len(cross) > 0 {
 			results[i] = audit.Merge(results[i], audit.Audit(t, cross), checks)
@@ -220,30 +222,58 @@ func Audit(ctx context.Context, src Source, opt Options) (Run, error) {
 	return run, nil
 }
 
-// lookUp fills the snapshot's vulnerabilities part, or records why not.
-func lookUp(ctx context.Context, s *audit.Snapshot, opt Options) {
-	switch {
-	case opt.Vulns != nil:
-		opt.Vulns(ctx, s)
-	case s.Vulns == nil:
-		if _, gap := s.Gaps[audit.PartVulns]; !gap {
-			s.SetGap(audit.PartVulns, audit.NotLookedUp, false)
+// lookUp fills each app's vulnerabilities part from one lookup of every
+// inventory, or records why not: an app whose files could not be read has
+// no inventory, and a failed lookup fails every app's part.
+func lookUp(ctx context.Context, thins []*audit.Snapshot, left []kept, opt Options) {
+	var invs [][]audit.Package
+	var who []int
+	for i, t := range thins {
+		switch {
+		case t == nil:
+		case opt.Vulns == nil:
+			t.SetGap(audit.PartVulns, audit.NotLookedUp, false)
+		case left[i].noInventory != nil:
+			g := left[i].noInventory
+			t.SetGap(audit.PartVulns, "no inventory: "+g.Reason, g.Failed)
+		default:
+			invs = append(invs, left[i].inventory)
+			who = append(who, i)
+		}
+	}
+	if len(invs) == 0 {
+		return
+	}
+	answers, err := opt.Vulns(ctx, invs)
+	for n, i := range who {
+		switch {
+		case err != nil:
+			thins[i].SetGap(audit.PartVulns, "the advisory lookup failed: "+err.Error(), true)
+		case n < len(answers) && answers[n] != nil:
+			thins[i].Vulns = answers[n]
+			left[i].vulns = answers[n].Matches
+		default:
+			thins[i].SetGap(audit.PartVulns, "the advisory lookup gave no answer", true)
 		}
 	}
 }
 
 // kept is what an app leaves behind once its snapshot is checked.
 type kept struct {
-	thin    *audit.Snapshot // for the cross-app checks
-	prints  audit.SecretPrints
-	notices []string          // its slug reader's, not the checkout's
-	vulns   []audit.VulnMatch // for the run's rollup
+	thin        *audit.Snapshot // for the cross-app checks
+	prints      audit.SecretPrints
+	notices     []string          // its slug reader's, not the checkout's
+	inventory   []audit.Package   // what the app runs, for the advisory lookup
+	noInventory *audit.Gap        // why there is none: its files could not be read
+	vulns       []audit.VulnMatch // for the run's rollup
 }
 
 func keep(s *audit.Snapshot, key []byte, opt Options) kept {
 	k := kept{thin: s.Thin(), prints: audit.PrintSecrets(s, key)}
-	if s.Vulns != nil {
-		k.vulns = s.Vulns.Matches
+	if g, gap := s.Gaps[audit.PartFiles]; gap && s.Files == nil {
+		k.noInventory = &g
+	} else if opt.Vulns != nil {
+		k.inventory = s.Inventory()
 	}
 	if s.Files != nil && s.Files != opt.Checkout {
 		k.notices = slices.Clone(s.Files.Notices)

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -247,5 +248,47 @@ func TestProvisioningAddonIsNoted(t *testing.T) {
 	}
 	if !slices.Equal(run.Notices, []string{"a: add-on pg-1 (heroku-postgresql:standard-0) is still provisioning"}) {
 		t.Errorf("notices = %q", run.Notices)
+	}
+}
+
+// TestOneLookupPerRun: the advisory lookup is asked once, with every app's
+// inventory, however many apps the run has: an online lookup then batches
+// the whole fleet's distinct package-versions.
+func TestOneLookupPerRun(t *testing.T) {
+	snaps := map[string]func() *audit.Snapshot{}
+	var apps []string
+	for i := range 500 {
+		name := fmt.Sprintf("app-%03d", i)
+		apps = append(apps, name)
+		snaps[name] = func() *audit.Snapshot {
+			s := secretApp(name)()
+			s.Files = &audit.Files{Origin: "slug", Entries: map[string][]byte{}, Installed: []audit.Dist{{Name: "Werkzeug", Version: "2.2.2", Path: "sp/w"}}}
+			return s
+		}
+	}
+	calls, seen := 0, 0
+	lookup := func(_ context.Context, invs [][]audit.Package) ([]*audit.Vulns, error) {
+		calls++
+		seen = len(invs)
+		out := make([]*audit.Vulns, len(invs))
+		for i, inv := range invs {
+			out[i] = &audit.Vulns{Source: "test", Checked: inv, Matches: []audit.VulnMatch{{Package: inv[0], Advisories: []audit.Advisory{{ID: "GHSA-2g68-c3qc-8985", Severity: "high"}}}}}
+		}
+		return out, nil
+	}
+	vulnsCheck, _ := audit.Lookup("dependency-vulns")
+	run, err := Audit(context.Background(), &mapSource{calls: map[string]int{}, snaps: snaps},
+		Options{Apps: apps, Checks: []audit.Check{vulnsCheck}, Vulns: lookup})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls != 1 || seen != 500 {
+		t.Errorf("%d lookups over %d inventories, want 1 over 500", calls, seen)
+	}
+	if f := run.Results[7].Findings[0]; f.Status != audit.Fail {
+		t.Errorf("app-007: %s %q", f.Status, f.Message)
+	}
+	if len(run.Vulnerabilities) != 1 || len(run.Vulnerabilities[0].Apps) != 500 {
+		t.Errorf("rollup = %+v", run.Vulnerabilities)
 	}
 }
