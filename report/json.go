@@ -27,7 +27,7 @@ type jsonReport struct {
 	Gate          *jsonGate     `json:"gate,omitempty"`
 	// Vulnerabilities: each advisory with the apps it affects, worst first.
 	Vulnerabilities []audit.VulnRollup `json:"vulnerabilities,omitempty"`
-	Apps          []jsonApp     `json:"apps"`
+	Apps            []jsonApp          `json:"apps"`
 }
 
 // jsonGate says whether the run passed the gate and, if not, why: one line
