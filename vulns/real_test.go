@@ -1,0 +1,52 @@
+package vulns
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestRealRecords matches versions against real records of the GitHub
+// Advisory Database (testdata/osv-real/SOURCES.md names each file's path
+// and commit): the ids, the fix for the range a version falls in, and the
+// severity the record's own CVSS vector gives.
+func TestRealRecords(t *testing.T) {
+	db, err := LoadDB("testdata/osv-real")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, version string
+		ids           []string
+		fixed         []string
+		severity      string
+		score         float64
+	}{
+		{"Werkzeug", "2.2.2", []string{"GHSA-2g68-c3qc-8985"}, []string{"3.0.3"}, High, 7.5},
+		{"werkzeug", "3.0.2", []string{"GHSA-2g68-c3qc-8985"}, []string{"3.0.3"}, High, 7.5},
+		{"werkzeug", "3.0.3", nil, nil, "", 0},
+		{"Flask", "2.2.2", []string{"GHSA-m2qf-hxjv-5gpq"}, []string{"2.2.5"}, High, 7.5},
+		{"flask", "2.3.1", []string{"GHSA-m2qf-hxjv-5gpq"}, []string{"2.3.2"}, High, 7.5},
+		{"flask", "2.2.5", nil, nil, "", 0},
+		{"flask", "2.3.2", nil, nil, "", 0},
+		{"gunicorn", "20.1.0", []string{"GHSA-w3h3-4rj7-4ph4"}, []string{"22.0.0"}, High, 8.2},
+		{"gunicorn", "22.0.0", nil, nil, "", 0},
+	} {
+		t.Run(tc.name+"=="+tc.version, func(t *testing.T) {
+			got := db.Affected(tc.name, tc.version)
+			var ids []string
+			for _, a := range got {
+				ids = append(ids, a.ID)
+			}
+			if !slices.Equal(ids, tc.ids) {
+				t.Fatalf("advisories %v, want %v", ids, tc.ids)
+			}
+			if len(got) == 0 {
+				return
+			}
+			a := got[0]
+			if !slices.Equal(a.Fixed, tc.fixed) || a.Severity != tc.severity || a.Score != tc.score {
+				t.Errorf("fixed %v severity %s score %v, want %v %s %v", a.Fixed, a.Severity, a.Score, tc.fixed, tc.severity, tc.score)
+			}
+		})
+	}
+}
