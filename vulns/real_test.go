@@ -30,6 +30,13 @@ func TestRealRecords(t *testing.T) {
 		{"flask", "2.3.2", nil, nil, "", 0},
 		{"gunicorn", "20.1.0", []string{"GHSA-w3h3-4rj7-4ph4"}, []string{"22.0.0"}, High, 8.2},
 		{"gunicorn", "22.0.0", nil, nil, "", 0},
+		{"Jinja2", "3.1.2", []string{"GHSA-h5c8-rqwp-cp95"}, []string{"3.1.3"}, Moderate, 5.4},
+		{"jinja2", "3.1.3", nil, nil, "", 0},
+		{"requests", "2.31.0", []string{"GHSA-9wx4-h78v-vm56"}, []string{"2.32.0"}, Moderate, 5.6},
+		{"urllib3", "1.26.18", []string{"GHSA-34jh-p97f-mpxf"}, []string{"1.26.19"}, Moderate, 4.4},
+		{"urllib3", "2.1.0", []string{"GHSA-34jh-p97f-mpxf"}, []string{"2.2.2"}, Moderate, 4.4},
+		{"urllib3", "1.26.19", nil, nil, "", 0},
+		{"urllib3", "2.2.2", nil, nil, "", 0},
 	} {
 		t.Run(tc.name+"=="+tc.version, func(t *testing.T) {
 			got := db.Affected(tc.name, tc.version)
