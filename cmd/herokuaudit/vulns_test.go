@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/herokuaudit/herokuaudit/audit"
 	"github.com/herokuaudit/herokuaudit/heroku/fixture"
 	"github.com/herokuaudit/herokuaudit/vulns"
 )
@@ -58,7 +61,7 @@ func TestVulnDB(t *testing.T) {
 // fakeOSV answers OSV's batch API from the records of a directory, the way
 // OSV does: querybatch gives the ids affecting each package-version, then
 // /v1/vulns/ID the record. It counts the batches.
-func fakeOSV(t *testing.T, dir string) (url string, batches *int) {
+func fakeOSV(t testing.TB, dir string) (url string, batches *int) {
 	t.Helper()
 	db, err := vulns.LoadDB(dir)
 	if err != nil {
@@ -195,4 +198,38 @@ func TestVulnerableWerkzeugInTheSlug(t *testing.T) {
 			}
 		})
 	}
+}
+
+// BenchmarkOSVLookupFleet looks up a 500-app fleet's inventories (50
+// packages each, 1,251 distinct package-versions in all) against a fake OSV
+// and reports the batch queries per run: one per 1,000 distinct ones, so 2.
+func BenchmarkOSVLookupFleet(b *testing.B) {
+	url, batches := fakeOSV(b, filepath.Join(startDir, "../../vulns/testdata/osv-real"))
+	b.Setenv("XDG_CACHE_HOME", b.TempDir())
+	b.Setenv("HOME", b.TempDir())
+	invs := make([][]audit.Package, 500)
+	for i := range invs {
+		for j := range 50 {
+			// each package in 25 versions across the fleet
+			invs[i] = append(invs[i], audit.Package{Name: fmt.Sprintf("pkg%02d", j), Version: fmt.Sprintf("1.%d.%d", j, i%25)})
+		}
+		invs[i] = append(invs[i], audit.Package{Name: "werkzeug", Version: "2.2.2"})
+	}
+	distinct := map[audit.Package]bool{}
+	for _, inv := range invs {
+		for _, p := range inv {
+			distinct[audit.Package{Name: p.Name, Version: p.Version}] = true
+		}
+	}
+	for b.Loop() {
+		*batches = 0
+		// a fresh lookup each run: no answers carried over
+		b.Setenv("XDG_CACHE_HOME", b.TempDir())
+		got, err := osvLookup(url)(context.Background(), invs)
+		if err != nil || len(got) != 500 || len(got[0].Matches) != 1 {
+			b.Fatalf("%v, %d answers", err, len(got))
+		}
+	}
+	b.ReportMetric(float64(*batches), "batches/op")
+	b.ReportMetric(float64(len(distinct)), "distinct-versions")
 }
