@@ -3,6 +3,8 @@ package pydeps
 import (
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // pep440 matches a version in PEP 440's permissive form (what pip accepts),
@@ -112,8 +114,8 @@ func sign(n int) int {
 // labels. Strings that are not PEP 440 versions are compared piecewise, runs
 // of digits numerically.
 func CompareVersions(a, b string) int {
-	va, oka := parseVersion(a)
-	vb, okb := parseVersion(b)
+	va, oka := parseVersionCached(a)
+	vb, okb := parseVersionCached(b)
 	if !oka || !okb {
 		return comparePieces(a, b)
 	}
@@ -153,6 +155,36 @@ func CompareVersions(a, b string) int {
 		return c
 	}
 	return compareLocal(va.local, vb.local)
+}
+
+// parsed remembers parsed versions: matching a fleet's packages against an
+// advisory database compares the same few thousand version strings millions
+// of times, and the regular expression is most of that cost. Bounded, so
+// hostile input cannot grow it without end.
+var (
+	parsed  sync.Map // string → parsedVersion
+	nParsed atomic.Int64
+)
+
+const maxParsed = 1 << 16
+
+type parsedVersion struct {
+	v  version
+	ok bool
+}
+
+func parseVersionCached(s string) (version, bool) {
+	if p, ok := parsed.Load(s); ok {
+		pv := p.(parsedVersion)
+		return pv.v, pv.ok
+	}
+	v, ok := parseVersion(s)
+	if nParsed.Load() < maxParsed {
+		if _, loaded := parsed.LoadOrStore(s, parsedVersion{v, ok}); !loaded {
+			nParsed.Add(1)
+		}
+	}
+	return v, ok
 }
 
 func boolCmp(b bool) int {
