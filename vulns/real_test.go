@@ -37,6 +37,12 @@ func TestRealRecords(t *testing.T) {
 		{"urllib3", "2.1.0", []string{"GHSA-34jh-p97f-mpxf"}, []string{"2.2.2"}, Moderate, 4.4},
 		{"urllib3", "1.26.19", nil, nil, "", 0},
 		{"urllib3", "2.2.2", nil, nil, "", 0},
+		// no CVSS vector: the record's own rating
+		{"cryptography", "42.0.5", []string{"GHSA-h4gh-qq45-vh27"}, []string{"43.0.1"}, Moderate, 0},
+		{"cryptography", "36.0.2", nil, nil, "", 0},
+		// a CVSS:3.0 vector scores as 3.1 does here
+		{"SQLAlchemy", "1.2.17", []string{"GHSA-887w-45rq-vxgf"}, []string{"1.3.0"}, Critical, 9.8},
+		{"sqlalchemy", "1.3.0", nil, nil, "", 0},
 	} {
 		t.Run(tc.name+"=="+tc.version, func(t *testing.T) {
 			got := db.Affected(tc.name, tc.version)
