@@ -196,6 +196,7 @@ var processCases = []checkCase{
 	{check: "dependency-vulns", name: "a moderate advisory warns", changes: []change{vulns(&Vulns{Source: "OSV", Checked: []Package{{"flask", "2.2.2", "requirements.txt:1"}},
 		Matches: []VulnMatch{{Package: Package{"flask", "2.2.2", "requirements.txt:1"}, Advisories: []Advisory{{ID: "PYSEC-2023-62", Aliases: []string{"CVE-2023-30861", "GHSA-m2qf-hxjv-5gpq"}, Severity: "moderate", Fixed: []string{"2.2.5", "2.3.2"}}}}}})},
 		status: Warn, fix: "flask>=2.2.5"},
+	{check: "dependency-vulns", name: "a database with unreadable records is not a pass", changes: []change{vulns(&Vulns{Source: "OSV", Unread: 2, Checked: []Package{{"flask", "3.1.0", "installed: sp/f"}}})}, status: Warn, msg: "2 advisory records of OSV could not be read"},
 	{check: "dependency-vulns", name: "unpinned versions are not a pass", changes: []change{vulns(&Vulns{Source: "OSV", Checked: []Package{{"flask", "", "requirements.txt:1 (version unknown: not pinned with ==)"}}})}, status: Warn, msg: "could not be checked"},
 	{check: "dependency-vulns", name: "the lookup failed", changes: []change{func(s *Snapshot) { s.SetGap(PartVulns, "OSV answered 503", true) }}, status: Error, msg: "OSV answered 503"},
 	{check: "crashed-dynos", name: "none running", status: Skip},

@@ -39,8 +39,9 @@ type VulnMatch struct {
 
 // Vulns is the lookup's answer for one app.
 type Vulns struct {
-	Source  string      `json:"source"`  // "OSV PyPI export all.zip (2026-11-30)", "OSV API"
-	Checked []Package   `json:"checked"` // what was looked up
+	Source  string      `json:"source"`           // "OSV PyPI export all.zip (2026-11-30)", "OSV API"
+	Unread  int         `json:"unread,omitempty"` // advisory records the database held but could not be read
+	Checked []Package   `json:"checked"`          // what was looked up
 	Matches []VulnMatch `json:"matches,omitempty"`
 }
 
@@ -116,6 +117,10 @@ func runDependencyVulns(v *View) Outcome {
 		return Failf("known high or critical vulnerabilities in %s", strings.Join(fails, "; ")).WithEv(ev...).Fix("%s", fix).Sure()
 	case len(warns) > 0:
 		return Warnf("known vulnerabilities in %s", strings.Join(warns, "; ")).WithEv(ev...).Fix("%s", fix).Sure()
+	case vs.Unread > 0:
+		// an unreadable record may be the one that names a package here
+		return Warnf("%d advisory records of %s could not be read: nothing found is not nothing there", vs.Unread, vs.Source).
+			Fix("use a complete copy of the database")
 	case len(unknown) > 0:
 		// nothing found is not nothing there: their versions were not known
 		return Warnf("%d package(s) could not be checked: their version is not known (%s)", len(unknown), strings.Join(unknown, ", ")).

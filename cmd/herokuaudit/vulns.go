@@ -34,7 +34,11 @@ func vulnLookup(path string) (lookupFunc, []string, error) {
 				}
 			}
 		}
-		return answers(invs, source, found), nil
+		out := answers(invs, source, found)
+		for _, v := range out {
+			v.Unread = db.Skipped
+		}
+		return out, nil
 	}, notices, nil
 }
 
