@@ -4,7 +4,9 @@ import (
 	"archive/tar"
 	"bytes"
 	"fmt"
+	"path"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/herokuaudit/herokuaudit/audit"
@@ -63,5 +65,25 @@ func TestReadInstalledIsBounded(t *testing.T) {
 	}
 	if len(f.Installed) != maxInstalled {
 		t.Errorf("%d installed, want the cap %d", len(f.Installed), maxInstalled)
+	}
+}
+
+// TestAppRelFastPath: the allocation-free path agrees with path.Clean.
+func TestAppRelFastPath(t *testing.T) {
+	for _, name := range []string{"./app/a.py", "./app/a/b.py", "./app/a//b.py", "./app/./a.py", "./app/a/../b.py", "./app/", "./app", "./app/a/", "./app/.env", "./app/a/.", "app/a.py", "./other/a.py"} {
+		got, v := appRel(name)
+		n := strings.TrimPrefix(path.Clean(name), "./")
+		want, wantV := "", relOutside
+		switch {
+		case hasDotDot(name):
+			wantV = relEscapes
+		case n == "app":
+			wantV = relInside
+		case strings.HasPrefix(n, "app/"):
+			want, wantV = n[len("app/"):], relInside
+		}
+		if got != want || v != wantV {
+			t.Errorf("appRel(%q) = %q %v, want %q %v", name, got, v, want, wantV)
+		}
 	}
 }

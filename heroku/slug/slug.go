@@ -401,6 +401,9 @@ func appRel(name string) (string, relVerdict) {
 	if hasDotDot(name) {
 		return "", relEscapes
 	}
+	if rest, ok := strings.CutPrefix(name, "./app/"); ok && cleanRelPath(rest) {
+		return rest, relInside // the usual entry, without allocating
+	}
 	n := strings.TrimPrefix(path.Clean(name), "./")
 	switch {
 	case n == "app":

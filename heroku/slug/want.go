@@ -117,6 +117,24 @@ func inSkipDir(p string) bool {
 	}
 }
 
+// cleanRelPath reports whether p is already a clean relative slash path:
+// no empty, "." or ".." component, so path.Clean would return it as is.
+func cleanRelPath(p string) bool {
+	if p == "" {
+		return false
+	}
+	for {
+		c, rest, more := strings.Cut(p, "/")
+		if c == "" || c == "." || c == ".." {
+			return false
+		}
+		if !more {
+			return true
+		}
+		p = rest
+	}
+}
+
 // hasDotDot reports whether a slash path has a ".." component.
 func hasDotDot(p string) bool {
 	for {
