@@ -102,7 +102,7 @@ func runDependencyVulns(v *View) Outcome {
 			warns = append(warns, what)
 		}
 		if fix := upgradeTo(m); fix != "" {
-			fixes = append(fixes, fmt.Sprintf("%s>=%s", m.Package.Name, fix))
+			fixes = append(fixes, upgradeLine(m.Package, fix))
 		}
 	}
 	var unknown []string
@@ -111,7 +111,10 @@ func runDependencyVulns(v *View) Outcome {
 			unknown = append(unknown, p.Name)
 		}
 	}
-	fix := "upgrade in the file that pins each: " + strings.Join(fixes, ", ")
+	fix := strings.Join(fixes, "; ")
+	if fix == "" {
+		fix = "no fixed version is published yet: follow the advisories"
+	}
 	switch {
 	case len(fails) > 0:
 		return Failf("known high or critical vulnerabilities in %s", strings.Join(fails, "; ")).WithEv(ev...).Fix("%s", fix).Sure()
@@ -127,6 +130,20 @@ func runDependencyVulns(v *View) Outcome {
 			With("looked up in " + vs.Source).Fix("pin them with == or install from a lock file")
 	}
 	return Passf("no known vulnerability in the %d packages %s", len(vs.Checked), installedOrPinned(vs)).With("looked up in " + vs.Source)
+}
+
+// upgradeLine says where and how to upgrade: the pinning line itself for a
+// requirements file, the lock file's own update for a lock, and a pin to
+// add for a package only the slug shows.
+func upgradeLine(p Package, fix string) string {
+	switch {
+	case strings.HasPrefix(p.Source, "installed: "):
+		return fmt.Sprintf("pin %s>=%s in the requirements (the slug installed %s)", p.Name, fix, p.Version)
+	case strings.HasSuffix(p.Source, ".lock"):
+		return fmt.Sprintf("raise %s to %s and update %s", p.Name, fix, p.Source)
+	}
+	place, _, _ := strings.Cut(p.Source, " ")
+	return fmt.Sprintf("%s: %s==%s", place, p.Name, fix)
 }
 
 // upgradeTo is the lowest version that fixes every advisory of a match, by

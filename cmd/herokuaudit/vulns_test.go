@@ -41,7 +41,7 @@ func TestVulnDB(t *testing.T) {
 	}
 	f := doc.Apps[0].Findings[0]
 	ev := strings.Join(f.Evidence, "\n")
-	if f.Status != "fail" || code != exitGate || !strings.Contains(ev, "werkzeug==2.2.2: GHSA-2g68-c3qc-8985") || !strings.Contains(f.Remediation, "werkzeug>=") {
+	if f.Status != "fail" || code != exitGate || !strings.Contains(ev, "werkzeug==2.2.2: GHSA-2g68-c3qc-8985") || !strings.Contains(f.Remediation, "requirements.txt:2: werkzeug==3.0.3") {
 		t.Errorf("exit %d, %s %q\n%s\nfix: %s", code, f.Status, f.Message, ev, f.Remediation)
 	}
 
