@@ -176,6 +176,8 @@ var processCases = []checkCase{
 	{check: "web-redundancy", name: "one", changes: []change{quantity(1)}, status: Warn, fix: "ps:scale web=2"},
 	{check: "web-redundancy", name: "zero", changes: []change{quantity(0)}, status: Skip},
 
+	// the registry's URL of the Python buildpack is the Python buildpack: it sets WEB_CONCURRENCY
+	{check: "gunicorn-workers", name: "buildpack given as its registry .tgz URL", changes: []change{bps("https://buildpack-registry.s3.amazonaws.com/buildpacks/heroku/python.tgz"), nofile("requirements.txt")}, status: Pass, ev: "set by the Python buildpack"},
 	{check: "gunicorn-workers", name: "buildpack detected from files when none is set", changes: []change{func(s *Snapshot) { s.Buildpacks = nil }}, status: Pass, ev: "set by the Python buildpack"},
 	// GUNICORN_CMD_ARGS, a config var, could turn the buildpack's default off
 	{check: "access-logs", name: "checkout only: config vars unknown", changes: []change{func(s *Snapshot) { *s = *CheckoutSnapshot("myapp", s.Files) }}, status: Skip, msg: "no app given: only the checkout was audited"},

@@ -99,8 +99,8 @@ func (s *Snapshot) pythonBuildpackParts() []Part {
 
 func (s *Snapshot) hasPythonBuildpack() bool {
 	for _, b := range s.Buildpacks {
-		l := strings.ToLower(b)
-		if l == "heroku/python" || strings.Contains(l, "heroku-buildpack-python") || strings.HasSuffix(l, "/python") {
+		// every form Heroku shows it in, as language() reads them
+		if buildpackLanguages[buildpackName(b)] == LangPython {
 			return true
 		}
 	}
