@@ -26,12 +26,9 @@ func (s *flexString) UnmarshalJSON(b []byte) error {
 	case isNull(b):
 		return nil
 	case b[0] == '"':
-		var v string
-		if err := json.Unmarshal(b, &v); err != nil {
-			return err
-		}
+		v, err := jsonString(b)
 		*s = flexString(v)
-		return nil
+		return err
 	case b[0] == '-' || b[0] >= '0' && b[0] <= '9':
 		*s = flexString(b)
 		return nil
@@ -65,6 +62,13 @@ func (n *flexInt) UnmarshalJSON(b []byte) error {
 
 func (*flexInt) jsonExpected() string { return "an integer (or a string holding one)" }
 
+// jsonString decodes a JSON string literal.
+func jsonString(b []byte) (string, error) {
+	var v string
+	err := json.Unmarshal(b, &v)
+	return v, err
+}
+
 // flexName is a reference to a named resource: {"id": ..., "name": ...}, a
 // bare name string ("generation": "cedar"), or null. Only the name is kept.
 type flexName string
@@ -74,12 +78,9 @@ func (n *flexName) UnmarshalJSON(b []byte) error {
 	case isNull(b):
 		return nil
 	case b[0] == '"':
-		var v string
-		if err := json.Unmarshal(b, &v); err != nil {
-			return err
-		}
+		v, err := jsonString(b)
 		*n = flexName(v)
-		return nil
+		return err
 	case b[0] == '{':
 		var v struct {
 			Name string `json:"name"`
