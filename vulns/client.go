@@ -134,7 +134,7 @@ func (c *Client) Lookup(ctx context.Context, queries []Query) (map[Query][]Advis
 			}
 			out[q] = append(out[q], r.Advisory(fixed))
 		}
-		sortAdvisories(out[q])
+		out[q] = finish(out[q])
 	}
 	return out, nil
 }

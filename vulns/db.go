@@ -10,6 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+
+	"github.com/herokuaudit/herokuaudit/audit/pydeps"
 )
 
 // Limits bound what LoadDB reads. A zero field takes its default.
@@ -42,6 +45,11 @@ const maxNotices = 20
 // DB is an offline OSV database indexed by normalized PyPI name.
 type DB struct {
 	byName map[string][]*Record
+	// compiled holds byName's records prepared for matching, made on a
+	// name's first lookup: a run asks about a few hundred of the export's
+	// thousands of names.
+	mu       sync.Mutex
+	compiled map[string][]*matcher
 	// Records is the number of records read, withdrawn ones included.
 	Records int
 	// Withdrawn counts withdrawn records (kept out of the index).
@@ -56,7 +64,8 @@ type DB struct {
 var ErrLimit = errors.New("osv database exceeds its limits")
 
 // LoadDB reads an OSV PyPI export: the zip OSV publishes (one JSON record per
-// entry) or a directory of JSON records, with default Limits.
+// entry) or a directory of records in JSON or YAML (a checkout of the PyPA
+// advisory database reads as it is), with default Limits.
 func LoadDB(path string) (*DB, error) { return LoadDBLimits(path, Limits{}) }
 
 // LoadDBLimits is LoadDB with explicit limits. A record that cannot be read
@@ -123,13 +132,28 @@ func (l *loader) read(name string, size int64, open func() (io.ReadCloser, error
 		l.notice(name, "over the %d-byte cap for one record", l.lim.MaxRecordBytes)
 		return nil
 	}
-	rec, err := ParseRecord(buf.Bytes())
+	parse := ParseRecord
+	if isYAML(name) {
+		parse = ParseRecordYAML
+	}
+	rec, err := parse(buf.Bytes())
+	if errors.Is(err, errNotRecord) {
+		return nil
+	}
 	if err != nil {
 		l.notice(name, "%v", err)
 		return nil
 	}
 	l.db.add(rec)
 	return nil
+}
+
+// isRecordFile says whether a file holds an OSV record: JSON as OSV exports
+// them, or YAML as the PyPA advisory database keeps them.
+func isRecordFile(name string) bool { return strings.HasSuffix(name, ".json") || isYAML(name) }
+
+func isYAML(name string) bool {
+	return strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")
 }
 
 func (db *DB) add(r *Record) {
@@ -162,7 +186,7 @@ func (l *loader) zip(path string) error {
 		return fmt.Errorf("%w: %d zip entries", ErrLimit, len(zr.File))
 	}
 	for _, f := range zr.File {
-		if f.FileInfo().IsDir() || !strings.HasSuffix(f.Name, ".json") {
+		if f.FileInfo().IsDir() || !isRecordFile(f.Name) {
 			continue
 		}
 		size := int64(f.UncompressedSize64)
@@ -185,7 +209,14 @@ func (l *loader) dir(root string) error {
 			}
 			return nil
 		}
-		if d.IsDir() || !strings.HasSuffix(p, ".json") {
+		if d.IsDir() {
+			// a checkout's .git and .github hold no record
+			if strings.HasPrefix(d.Name(), ".") && p != root {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !isRecordFile(p) {
 			return nil
 		}
 		if !d.Type().IsRegular() {
@@ -201,14 +232,32 @@ func (l *loader) dir(root string) error {
 	})
 }
 
-// Affected returns the advisories that affect name at version, worst first.
+// Affected returns the advisories that affect name at version, worst first,
+// a vulnerability's records under several ids (PYSEC and GHSA) as one.
 func (db *DB) Affected(name, version string) []Advisory {
+	v := pydeps.ParseVersion(version)
 	var out []Advisory
-	for _, r := range db.byName[NormalizeName(name)] {
-		if ok, fixed := r.Match(name, version); ok {
-			out = append(out, r.Advisory(fixed))
+	for _, m := range db.matchers(NormalizeName(name)) {
+		if ok, fixed := m.match(v); ok {
+			out = append(out, m.rec.Advisory(fixed))
 		}
 	}
-	sortAdvisories(out)
-	return out
+	return finish(out)
+}
+
+func (db *DB) matchers(name string) []*matcher {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if ms, ok := db.compiled[name]; ok {
+		return ms
+	}
+	if db.compiled == nil {
+		db.compiled = map[string][]*matcher{}
+	}
+	var ms []*matcher
+	for _, r := range db.byName[name] {
+		ms = append(ms, compile(r, name))
+	}
+	db.compiled[name] = ms
+	return ms
 }

@@ -2,6 +2,7 @@ package vulns
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -76,11 +77,19 @@ func ParseRecord(data []byte) (*Record, error) {
 	if err := json.Unmarshal(data, &r); err != nil {
 		return nil, err
 	}
+	if r.ID == "" && len(r.Affected) == 0 {
+		// a file beside the records (a triage list, a CI workflow), not a
+		// record that lost its id
+		return nil, errNotRecord
+	}
 	if r.ID == "" {
 		return nil, fmt.Errorf("osv record without an id")
 	}
 	return &r, nil
 }
+
+// errNotRecord marks a document with neither an id nor affected packages.
+var errNotRecord = errors.New("not an OSV record")
 
 // NormalizeName is the PEP 503 form of a distribution name.
 func NormalizeName(name string) string { return pydeps.Name(strings.TrimSpace(name)) }
@@ -93,87 +102,7 @@ func isPyPI(a Affected) bool { return a.Package.Ecosystem == "PyPI" }
 // nothing. Only PyPI entries count; their ECOSYSTEM ranges are evaluated in
 // PEP 440 order and their versions list is an exact set.
 func (r *Record) Match(name, version string) (bool, []string) {
-	if r.Withdrawn != "" {
-		return false, nil
-	}
-	name = NormalizeName(name)
-	hit := false
-	var fixed []string
-	for _, a := range r.Affected {
-		if !isPyPI(a) || NormalizeName(a.Package.Name) != name {
-			continue
-		}
-		inEntry := false
-		for _, v := range a.Versions {
-			if pydeps.CompareVersions(v, version) == 0 {
-				inEntry = true
-			}
-		}
-		for _, rg := range a.Ranges {
-			if rg.Type == "ECOSYSTEM" && inRange(version, rg.Events) {
-				inEntry = true
-			}
-		}
-		if inEntry {
-			hit = true
-			fixed = append(fixed, fixedOf(a)...)
-		}
-	}
-	return hit, sortVersions(fixed)
-}
-
-// inRange evaluates one range's events as the OSV schema describes: events
-// sorted by version ("0" first), introduced opens, fixed closes before
-// itself, last_affected closes after itself. limit does not apply to
-// ECOSYSTEM ranges.
-func inRange(v string, events []Event) bool {
-	type ev struct {
-		kind string
-		at   string
-	}
-	var evs []ev
-	for _, e := range events {
-		switch {
-		case e.Introduced != "":
-			evs = append(evs, ev{"introduced", e.Introduced})
-		case e.Fixed != "":
-			evs = append(evs, ev{"fixed", e.Fixed})
-		case e.LastAffected != "":
-			evs = append(evs, ev{"last_affected", e.LastAffected})
-		}
-	}
-	sort.SliceStable(evs, func(i, j int) bool { return cmpEvent(evs[i].at, evs[j].at) < 0 })
-	affected := false
-	for _, e := range evs {
-		switch e.kind {
-		case "introduced":
-			if e.at == "0" || pydeps.CompareVersions(v, e.at) >= 0 {
-				affected = true
-			}
-		case "fixed":
-			if pydeps.CompareVersions(v, e.at) >= 0 {
-				affected = false
-			}
-		case "last_affected":
-			if pydeps.CompareVersions(v, e.at) > 0 {
-				affected = false
-			}
-		}
-	}
-	return affected
-}
-
-// cmpEvent orders event versions, "0" (the start of history) before all.
-func cmpEvent(a, b string) int {
-	switch {
-	case a == "0" && b == "0":
-		return 0
-	case a == "0":
-		return -1
-	case b == "0":
-		return 1
-	}
-	return pydeps.CompareVersions(a, b)
+	return compile(r, NormalizeName(name)).match(pydeps.ParseVersion(version))
 }
 
 func fixedOf(a Affected) []string {
@@ -248,6 +177,114 @@ func (r *Record) Advisory(fixed []string) Advisory {
 		Severity: sev,
 		Score:    score,
 	}
+}
+
+// finish merges the records that describe one vulnerability (PYSEC and
+// GHSA records alias each other; the export has both) and orders the rest
+// worst first.
+func finish(as []Advisory) []Advisory {
+	as = mergeAliases(as)
+	sortAdvisories(as)
+	return as
+}
+
+// mergeAliases folds advisories whose ids or aliases meet into one, named by
+// its best record (rated worst, then a GitHub id, then a PyPA one): the
+// worst severity and the highest score of the group, every fixed version,
+// every other id as an alias. Counting both records would list a bug twice
+// and, when only one of them is rated, understate it.
+func mergeAliases(as []Advisory) []Advisory {
+	if len(as) < 2 {
+		return as
+	}
+	group := make([]int, len(as))
+	for i := range group {
+		group[i] = i
+	}
+	root := func(i int) int {
+		for group[i] != i {
+			group[i] = group[group[i]]
+			i = group[i]
+		}
+		return i
+	}
+	owner := map[string]int{}
+	for i, a := range as {
+		for _, id := range append([]string{a.ID}, a.Aliases...) {
+			if j, ok := owner[id]; ok {
+				group[root(i)] = root(j)
+			} else {
+				owner[id] = i
+			}
+		}
+	}
+	members := map[int][]int{}
+	var order []int
+	for i := range as {
+		r := root(i)
+		if _, ok := members[r]; !ok {
+			order = append(order, r)
+		}
+		members[r] = append(members[r], i)
+	}
+	if len(order) == len(as) {
+		return as
+	}
+	out := make([]Advisory, 0, len(order))
+	for _, r := range order {
+		ms := members[r]
+		best := ms[0]
+		for _, i := range ms[1:] {
+			if namesBetter(as[i], as[best]) {
+				best = i
+			}
+		}
+		m := as[best]
+		m.Aliases = nil
+		seen := map[string]bool{m.ID: true}
+		var fixed []string
+		for _, i := range append([]int{best}, ms...) {
+			a := as[i]
+			for _, id := range append([]string{a.ID}, a.Aliases...) {
+				if !seen[id] {
+					seen[id] = true
+					m.Aliases = append(m.Aliases, id)
+				}
+			}
+			if severityRank(a.Severity) > severityRank(m.Severity) {
+				m.Severity = a.Severity
+			}
+			m.Score = max(m.Score, a.Score)
+			if m.Summary == "" {
+				m.Summary = a.Summary
+			}
+			fixed = append(fixed, a.Fixed...)
+		}
+		m.Fixed = sortVersions(fixed)
+		out = append(out, m)
+	}
+	return out
+}
+
+// namesBetter says whether a should name a merged group rather than b.
+func namesBetter(a, b Advisory) bool {
+	if ra, rb := severityRank(a.Severity), severityRank(b.Severity); ra != rb {
+		return ra > rb
+	}
+	if pa, pb := idPreference(a.ID), idPreference(b.ID); pa != pb {
+		return pa > pb
+	}
+	return a.ID < b.ID
+}
+
+func idPreference(id string) int {
+	switch {
+	case strings.HasPrefix(id, "GHSA-"):
+		return 2
+	case strings.HasPrefix(id, "PYSEC-"):
+		return 1
+	}
+	return 0
 }
 
 // sortAdvisories orders worst first, then by id.

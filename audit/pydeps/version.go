@@ -119,6 +119,69 @@ func CompareVersions(a, b string) int {
 	if !oka || !okb {
 		return comparePieces(a, b)
 	}
+	return compareParsed(va, vb)
+}
+
+// Version is a version parsed once, to be compared with many others.
+type Version struct {
+	raw string
+	v   version
+	ok  bool
+}
+
+// ParseVersion parses s; a string that is not a PEP 440 version is kept to
+// compare piecewise, as CompareVersions does.
+func ParseVersion(s string) Version {
+	v, ok := parseVersion(s)
+	return Version{raw: s, v: v, ok: ok}
+}
+
+// String is the version as it was written.
+func (a Version) String() string { return a.raw }
+
+// Compare is CompareVersions(a.String(), b.String()) without parsing again.
+func (a Version) Compare(b Version) int {
+	if !a.ok || !b.ok {
+		return comparePieces(a.raw, b.raw)
+	}
+	return compareParsed(a.v, b.v)
+}
+
+// Key is the version's normal form: two PEP 440 versions are equal exactly
+// when their keys are. Empty for a string that is not a PEP 440 version.
+func (a Version) Key() string {
+	if !a.ok {
+		return ""
+	}
+	var b strings.Builder
+	if a.v.epoch != "0" {
+		b.WriteString(a.v.epoch + "!")
+	}
+	b.WriteString(strings.Join(a.v.release, "."))
+	if a.v.preKind >= 0 && a.v.preKind < preNone {
+		b.WriteString([]string{"a", "b", "rc"}[a.v.preKind] + a.v.preNum)
+	}
+	if a.v.hasPost {
+		b.WriteString(".post" + a.v.post)
+	}
+	if a.v.hasDev {
+		b.WriteString(".dev" + a.v.dev)
+	}
+	for i, l := range a.v.local {
+		if i == 0 {
+			b.WriteByte('+')
+		} else {
+			b.WriteByte('.')
+		}
+		if allDigits(l) {
+			l = num(l)
+		}
+		b.WriteString(l)
+	}
+	return b.String()
+}
+
+func compareParsed(va, vb version) int {
 	if c := cmpNum(va.epoch, vb.epoch); c != 0 {
 		return c
 	}
