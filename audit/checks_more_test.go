@@ -204,6 +204,10 @@ var processCases = []checkCase{
 	{check: "dependency-vulns", name: "no fix published", changes: []change{vulns(&Vulns{Source: "OSV", Checked: []Package{{"pkg", "1.0", "requirements.txt:1"}},
 		Matches: []VulnMatch{{Package: Package{"pkg", "1.0", "requirements.txt:1"}, Advisories: []Advisory{{ID: "GHSA-xxxx", Severity: "low"}}}}})},
 		status: Warn, fix: "no fixed version is published yet"},
+	// PyPA's records mostly carry no severity: unrated is said, and warns
+	{check: "dependency-vulns", name: "an unrated advisory", changes: []change{vulns(&Vulns{Source: "OSV", Checked: []Package{{"werkzeug", "2.2.2", "installed: sp/w"}},
+		Matches: []VulnMatch{{Package: Package{"werkzeug", "2.2.2", "installed: sp/w"}, Advisories: []Advisory{{ID: "PYSEC-2023-57", Aliases: []string{"CVE-2023-23934"}, Fixed: []string{"2.2.3"}}}}}})},
+		status: Warn, ev: "werkzeug==2.2.2: PYSEC-2023-57, CVE-2023-23934 (not rated); fixed in 2.2.3"},
 	{check: "dependency-vulns", name: "a database with unreadable records is not a pass", changes: []change{vulns(&Vulns{Source: "OSV", Unread: 2, Checked: []Package{{"flask", "3.1.0", "installed: sp/f"}}})}, status: Warn, msg: "2 advisory records of OSV could not be read"},
 	{check: "dependency-vulns", name: "unpinned versions are not a pass", changes: []change{vulns(&Vulns{Source: "OSV", Checked: []Package{{"flask", "", "requirements.txt:1 (version unknown: not pinned with ==)"}}})}, status: Warn, msg: "could not be checked"},
 	{check: "dependency-vulns", name: "the lookup failed", changes: []change{func(s *Snapshot) { s.SetGap(PartVulns, "OSV answered 503", true) }}, status: Error, msg: "OSV answered 503"},

@@ -89,6 +89,9 @@ func runDependencyVulns(v *View) Outcome {
 			line := fmt.Sprintf("%s==%s: %s", m.Package.Name, m.Package.Version, strings.Join(ids, ", "))
 			if a.Severity != "" {
 				line += " (" + a.Severity + ")"
+			} else {
+				// no score and no rating: say so rather than let it read as minor
+				line += " (not rated)"
 			}
 			if len(a.Fixed) > 0 {
 				line += "; fixed in " + strings.Join(a.Fixed, ", ")
