@@ -132,7 +132,7 @@ type Version struct {
 // ParseVersion parses s; a string that is not a PEP 440 version is kept to
 // compare piecewise, as CompareVersions does.
 func ParseVersion(s string) Version {
-	v, ok := parseVersion(s)
+	v, ok := parseVersionCached(s)
 	return Version{raw: s, v: v, ok: ok}
 }
 
