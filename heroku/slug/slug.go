@@ -109,6 +109,12 @@ var (
 	ErrNamesTooLarge = errors.New("slug: entry names too large")
 )
 
+// Decompression runs this far ahead of the tar parser (see aheadReader).
+const (
+	aheadChunk = 1 << 20
+	aheadDepth = 2
+)
+
 // Read streams a gzipped tar slug and returns the picked files keyed by path
 // relative to the app root ("Procfile", "templates/index.html"). Hostile or
 // odd entries are skipped and listed in Files.Skipped; dotenv files and a
@@ -122,7 +128,9 @@ func Read(r io.Reader, opt Options) (*audit.Files, error) {
 		return nil, classify(err, true)
 	}
 	defer zr.Close()
-	cr := &countingReader{r: zr, limit: opt.MaxUncompressed}
+	ahead := readAhead(zr, aheadChunk, aheadDepth)
+	defer ahead.Close()
+	cr := &countingReader{r: ahead, limit: opt.MaxUncompressed}
 	p := newPicker(opt)
 	tr := tar.NewReader(cr)
 	for n := 0; ; n++ {
@@ -163,6 +171,7 @@ type picker struct {
 	notedMore    int
 	skippedMore  int
 	installed    map[string]bool // .dist-info directories already listed
+	extra        map[string]bool // Options.Extra, cleaned
 }
 
 func newPicker(opt Options) *picker {
@@ -170,11 +179,18 @@ func newPicker(opt Options) *picker {
 	// total budget, so a large code base read first in tar order cannot
 	// crowd out the Procfile or requirements read after it.
 	reserve := min(opt.MaxTotal/4, 1<<20)
+	extra := map[string]bool{}
+	for _, e := range opt.Extra {
+		if ce, ok := cleanRel(e); ok {
+			extra[ce] = true
+		}
+	}
 	return &picker{
 		opt:          opt,
 		out:          &audit.Files{Origin: "slug", Entries: map[string][]byte{}},
 		sourceBudget: opt.MaxTotal - reserve,
 		noted:        map[string]bool{},
+		extra:        extra,
 	}
 }
 
@@ -250,7 +266,7 @@ func (p *picker) entry(hdr *tar.Header, data io.Reader) error {
 		return nil
 	}
 
-	wanted := Want(rel, p.opt.Extra)
+	wanted := wantClean(rel, p.extra[rel])
 	switch hdr.Typeflag {
 	case tar.TypeReg: // the reader already maps the old TypeRegA to TypeReg
 	case tar.TypeDir:
@@ -374,14 +390,7 @@ func distInfo(rel string) (audit.Dist, bool) {
 	return audit.Dist{Name: name, Version: version, Path: rel[:len(rel)-len(rest)+len(dir)]}, true
 }
 
-func (p *picker) isExtra(rel string) bool {
-	for _, e := range p.opt.Extra {
-		if ce, ok := cleanRel(e); ok && ce == rel {
-			return true
-		}
-	}
-	return false
-}
+func (p *picker) isExtra(rel string) bool { return p.extra[rel] }
 
 type relVerdict int
 

@@ -44,10 +44,20 @@ func Want(p string, extra []string) bool {
 	if !ok {
 		return false
 	}
+	isExtra := false
 	for _, e := range extra {
 		if ce, ok := cleanRel(e); ok && ce == p {
-			return !inSkipDir(p) && !isEnvFile(path.Base(p))
+			isExtra = true
 		}
+	}
+	return wantClean(p, isExtra)
+}
+
+// wantClean is Want for a path already clean and relative, and already
+// matched against the extra paths: the slug reader asks it of every entry.
+func wantClean(p string, isExtra bool) bool {
+	if isExtra {
+		return !inSkipDir(p) && !isEnvFile(path.Base(p))
 	}
 	if inSkipDir(p) || isEnvFile(path.Base(p)) {
 		return false
