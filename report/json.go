@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 
 	"github.com/herokuaudit/herokuaudit/audit"
@@ -104,41 +105,79 @@ type jsonCheck struct {
 type jsonRenderer struct{}
 
 // Render writes the report as schema_version 1 JSON, apps in the order given.
+// It streams: the apps are converted and written one at a time, so a
+// 500-app report never sits in memory whole beside the results it comes
+// from. The bytes are those of encoding the whole document at once.
 func (jsonRenderer) Render(w io.Writer, r Report) error {
-	out := jsonReport{
+	head := jsonReport{
 		SchemaVersion: SchemaVersion,
 		Tool:          jsonTool{Name: toolName(r), Version: r.Tool.Version},
-		Apps:          make([]jsonApp, 0, len(r.Results)),
+		Apps:          []jsonApp{},
 	}
 	if b := r.Baseline; b != nil {
-		out.Baseline = &jsonBaseline{New: b.New, Existing: b.Existing, Fixed: b.Fixed}
+		head.Baseline = &jsonBaseline{New: b.New, Existing: b.Existing, Fixed: b.Fixed}
 	}
 	if len(r.Notices) > 0 {
-		out.Notices = append([]string{}, r.Notices...)
+		head.Notices = append([]string{}, r.Notices...)
 	}
 	if g := r.Gate; g != nil {
-		out.Gate = &jsonGate{Tripped: g.Tripped, Reasons: append([]string{}, g.Reasons...)}
+		head.Gate = &jsonGate{Tripped: g.Tripped, Reasons: append([]string{}, g.Reasons...)}
 	}
-	out.Vulnerabilities = r.Vulnerabilities
-	for _, res := range r.Results {
-		app := jsonApp{
-			App:        res.App,
-			Score:      res.Score,
-			Grade:      res.Grade,
-			Error:      res.Error,
-			Incomplete: res.Incomplete,
-			Language:   res.Language,
-			Findings:   make([]jsonFinding, 0, len(res.Findings)),
-		}
-		for _, f := range res.Findings {
-			app.Findings = append(app.Findings, toJSONFinding(f))
-		}
-		for _, f := range res.Fixed {
-			app.Fixed = append(app.Fixed, toJSONFinding(f))
-		}
-		out.Apps = append(out.Apps, app)
+	head.Vulnerabilities = r.Vulnerabilities
+	var b bytes.Buffer
+	if err := encodeJSON(&b, head, ""); err != nil {
+		return err
 	}
-	return writeJSON(w, out)
+	if len(r.Results) == 0 {
+		_, err := w.Write(b.Bytes())
+		return err
+	}
+	// "apps" is the last key: its empty array is where the apps go
+	const empty = "[]\n}\n"
+	if !bytes.HasSuffix(b.Bytes(), []byte(empty)) {
+		return fmt.Errorf("report: unexpected JSON layout")
+	}
+	b.Truncate(b.Len() - len(empty))
+	b.WriteString("[\n")
+	for i, res := range r.Results {
+		b.WriteString("    ")
+		if err := encodeJSON(&b, toJSONApp(res), "    "); err != nil {
+			return err
+		}
+		b.Truncate(b.Len() - 1) // the encoder's newline
+		if i < len(r.Results)-1 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('\n')
+		if b.Len() >= 64<<10 {
+			if _, err := w.Write(b.Bytes()); err != nil {
+				return err
+			}
+			b.Reset()
+		}
+	}
+	b.WriteString("  ]\n}\n")
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+func toJSONApp(res audit.Result) jsonApp {
+	app := jsonApp{
+		App:        res.App,
+		Score:      res.Score,
+		Grade:      res.Grade,
+		Error:      res.Error,
+		Incomplete: res.Incomplete,
+		Language:   res.Language,
+		Findings:   make([]jsonFinding, 0, len(res.Findings)),
+	}
+	for _, f := range res.Findings {
+		app.Findings = append(app.Findings, toJSONFinding(f))
+	}
+	for _, f := range res.Fixed {
+		app.Fixed = append(app.Fixed, toJSONFinding(f))
+	}
+	return app
 }
 
 func toJSONFinding(f audit.Finding) jsonFinding {
@@ -191,12 +230,18 @@ func catalogJSON(checks []audit.Check) jsonCatalog {
 // output is never embedded in a page.
 func writeJSON(w io.Writer, v any) error {
 	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
+	if err := encodeJSON(&b, v, ""); err != nil {
 		return err
 	}
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// encodeJSON appends v to b as writeJSON writes it, every line after the
+// first starting with prefix: the indentation of where v sits.
+func encodeJSON(b *bytes.Buffer, v any, prefix string) error {
+	enc := json.NewEncoder(b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent(prefix, "  ")
+	return enc.Encode(v)
 }

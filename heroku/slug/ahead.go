@@ -8,12 +8,15 @@ import (
 // aheadReader decompresses in its own goroutine, a few chunks ahead of the
 // tar parser that reads it: inflating and parsing headers then overlap, as
 // they do in `gzip -dc | tar t`, instead of taking turns on one core. The
-// chunks are reused, so it holds a fixed size x (depth + 2) bytes.
+// chunks are made as needed and reused: at most size x (depth + 2) bytes,
+// one chunk for a slug smaller than a chunk.
 type aheadReader struct {
 	chunks chan chunk
 	free   chan []byte
 	done   chan struct{}
 	wg     sync.WaitGroup
+	size   int
+	made   int // chunks made, by the filling goroutine
 	once   sync.Once
 
 	held []byte // the chunk being read, whole, to hand back
@@ -31,9 +34,7 @@ func readAhead(r io.Reader, size, depth int) *aheadReader {
 		chunks: make(chan chunk, depth),
 		free:   make(chan []byte, depth+2),
 		done:   make(chan struct{}),
-	}
-	for range depth + 2 {
-		a.free <- make([]byte, size)
+		size:   size,
 	}
 	a.wg.Add(1)
 	go a.fill(r)
@@ -47,8 +48,17 @@ func (a *aheadReader) fill(r io.Reader) {
 		var b []byte
 		select {
 		case b = <-a.free:
-		case <-a.done:
-			return
+		default:
+			if a.made < cap(a.free) {
+				a.made++
+				b = make([]byte, a.size)
+				break
+			}
+			select {
+			case b = <-a.free:
+			case <-a.done:
+				return
+			}
 		}
 		// fill the chunk; the reader's own error (gzip's ErrUnexpectedEOF
 		// for a cut stream among them) passes on as it is

@@ -80,3 +80,20 @@ func (c *countReads) Read(p []byte) (int, error) {
 }
 
 func (c *countReads) n() int64 { return c.count }
+
+// TestAheadReaderChunksAsNeeded: a stream smaller than a chunk costs one
+// chunk; a long one at most depth + 2.
+func TestAheadReaderChunksAsNeeded(t *testing.T) {
+	for _, tc := range []struct {
+		size, max int
+	}{{1000, 1}, {1 << 20, 3}} {
+		a := readAhead(bytes.NewReader(make([]byte, tc.size)), 64<<10, 1)
+		if n, err := io.Copy(io.Discard, a); n != int64(tc.size) || err != nil {
+			t.Fatalf("%d, %v", n, err)
+		}
+		a.Close()
+		if a.made > tc.max {
+			t.Errorf("%d bytes: %d chunks made, want at most %d", tc.size, a.made, tc.max)
+		}
+	}
+}

@@ -111,8 +111,8 @@ var (
 
 // Decompression runs this far ahead of the tar parser (see aheadReader).
 const (
-	aheadChunk = 1 << 20
-	aheadDepth = 2
+	aheadChunk = 512 << 10
+	aheadDepth = 1
 )
 
 // Read streams a gzipped tar slug and returns the picked files keyed by path
