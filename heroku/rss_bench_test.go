@@ -3,12 +3,10 @@ package heroku
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"syscall"
 	"testing"
 )
@@ -27,18 +25,7 @@ func BenchmarkFleetAuditRSS(b *testing.B) {
 	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/herokuaudit").CombinedOutput(); err != nil {
 		b.Fatalf("go build: %v\n%s", err, out)
 	}
-	files := maps.Clone(slugFiles)
-	for i := range 60 {
-		var src strings.Builder
-		fmt.Fprintf(&src, "import os\nfrom flask import Blueprint\n\nbp = Blueprint('m%d', __name__)\n", i)
-		for j := 0; src.Len() < 5<<10; j++ {
-			fmt.Fprintf(&src, "\n@bp.route('/r%d')\ndef view_%d():\n    return os.environ.get('GREETING', 'hello %d')\n", j, j, j)
-		}
-		files[fmt.Sprintf("app/views/m%02d.py", i)] = src.String()
-	}
-	saved := slugFiles
-	slugFiles = files
-	defer func() { slugFiles = saved }()
+	withSourceInSlugs(b)
 	for _, n := range []int{100, 500} {
 		b.Run(fmt.Sprintf("%dapps", n), func(b *testing.B) {
 			api := newFleetAPI(b, n)

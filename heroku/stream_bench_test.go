@@ -25,19 +25,7 @@ import (
 //
 //	go test -run '^$' -bench FleetAudit -benchtime 1x ./heroku
 func BenchmarkFleetAudit(b *testing.B) {
-	// 60 modules of ~5 KiB each: 0.3 MiB of source per app
-	files := maps.Clone(slugFiles)
-	for i := range 60 {
-		var src strings.Builder
-		fmt.Fprintf(&src, "import os\nfrom flask import Blueprint\n\nbp = Blueprint('m%d', __name__)\n", i)
-		for j := 0; src.Len() < 5<<10; j++ {
-			fmt.Fprintf(&src, "\n@bp.route('/r%d')\ndef view_%d():\n    return os.environ.get('GREETING', 'hello %d')\n", j, j, j)
-		}
-		files[fmt.Sprintf("app/views/m%02d.py", i)] = src.String()
-	}
-	saved := slugFiles
-	slugFiles = files
-	defer func() { slugFiles = saved }()
+	withSourceInSlugs(b)
 
 	for _, n := range []int{100, 500} {
 		b.Run(fmt.Sprintf("%dapps", n), func(b *testing.B) {
@@ -68,6 +56,23 @@ func BenchmarkFleetAudit(b *testing.B) {
 			}
 		})
 	}
+}
+
+// withSourceInSlugs gives the fake API's slugs 60 modules of ~5 KiB each,
+// 0.3 MiB of Python source per app, for the rest of the benchmark.
+func withSourceInSlugs(b *testing.B) {
+	files := maps.Clone(slugFiles)
+	for i := range 60 {
+		var src strings.Builder
+		fmt.Fprintf(&src, "import os\nfrom flask import Blueprint\n\nbp = Blueprint('m%d', __name__)\n", i)
+		for j := 0; src.Len() < 5<<10; j++ {
+			fmt.Fprintf(&src, "\n@bp.route('/r%d')\ndef view_%d():\n    return os.environ.get('GREETING', 'hello %d')\n", j, j, j)
+		}
+		files[fmt.Sprintf("app/views/m%02d.py", i)] = src.String()
+	}
+	saved := slugFiles
+	slugFiles = files
+	b.Cleanup(func() { slugFiles = saved })
 }
 
 // sampleHeap samples, every 10 ms until stopped, the heap the last
