@@ -60,7 +60,7 @@ func configVarName(key string) bool {
 // inFromObject reports whether token i sits inside the arguments of a
 // from_object(...) call, a few brackets deep at most.
 func (f *pyfile) inFromObject(i int) bool {
-	for o, k := f.encl[i], 0; o > 0 && k < 8; o, k = f.encl[o], k+1 {
+	for o, k := f.opener(i), 0; o > 0 && k < 8; o, k = f.opener(o), k+1 {
 		if f.isOp(o, "(") && f.isName(o-1, "from_object") {
 			return true
 		}
@@ -85,7 +85,7 @@ func (f *pyfile) configLookup(c call, key string) {
 	if !selectorName.MatchString(def) {
 		return
 	}
-	f.selects = append(f.selects, configSelect{env: key, name: def, file: f.path, line: f.toks[c.start].line})
+	f.selects = append(f.selects, configSelect{env: key, name: def, file: f.path, line: int(f.toks[c.start].line)})
 }
 
 // fromObject records app.config.from_object("config.DevelopmentConfig")
@@ -104,7 +104,7 @@ func (f *pyfile) fromObject(s stmt, c call, args []arg) {
 		}
 		name = v
 	}
-	f.selects = append(f.selects, configSelect{name: name, file: f.path, line: f.toks[c.start].line})
+	f.selects = append(f.selects, configSelect{name: name, file: f.path, line: int(f.toks[c.start].line)})
 }
 
 // conditional reports whether a statement runs only on some paths of its

@@ -18,14 +18,16 @@ const (
 	tkOp     = pytok.Op
 )
 
+// token is 24 bytes: offsets, not copies, and 32-bit (a source file is
+// capped far below 2 GiB), since a scan holds one per four bytes of source.
 type token struct {
 	kind  tokKind
 	flags pytok.Flags
-	start int // byte offsets in the source
-	end   int
-	line  int // 1-based line of the first byte
+	start int32 // byte offsets in the source
+	end   int32
+	line  int32 // 1-based line of the first byte
 	// For strings: the content between the quotes.
-	cs, ce int
+	cs, ce int32
 }
 
 // logical is one Python logical line.
@@ -37,8 +39,8 @@ type logical struct {
 
 type tokens struct {
 	toks  []token
-	match []int // for brackets: index of the partner, else -1
-	encl  []int // index of the innermost enclosing opener, or -1
+	match []int32 // for brackets: index of the partner, else -1
+	encl  []int32 // index of the innermost enclosing opener, or -1
 	lines []logical
 	stack []int  // scratch: open brackets while tokenizing
 	stmts []stmt // the file's statements, kept with the tables for reuse
@@ -55,7 +57,7 @@ func tokenize(src []byte, t *tokens) *tokens {
 	// regrowing the slices on large files.
 	est := len(src)/4 + 16
 	if cap(t.toks) < est {
-		t.toks, t.match, t.encl = make([]token, 0, est), make([]int, 0, est), make([]int, 0, est)
+		t.toks, t.match, t.encl = make([]token, 0, est), make([]int32, 0, est), make([]int32, 0, est)
 	}
 	t.toks, t.match, t.encl, t.lines = t.toks[:0], t.match[:0], t.encl[:0], t.lines[:0]
 	stack := t.stack[:0] // open brackets of the current logical line
@@ -85,7 +87,7 @@ func tokenize(src []byte, t *tokens) *tokens {
 			case ')', ']', '}':
 				if n := len(stack); n > 0 {
 					m = stack[n-1]
-					t.match[m] = idx
+					t.match[m] = int32(idx)
 					stack = stack[:n-1]
 					enc = -1
 					if n >= 2 {
@@ -95,11 +97,11 @@ func tokenize(src []byte, t *tokens) *tokens {
 			}
 		}
 		t.toks = append(t.toks, token{
-			kind: tok.Kind, flags: tok.Flags, start: tok.Start, end: tok.End, line: tok.Line,
-			cs: tok.ContentStart, ce: tok.ContentEnd,
+			kind: tok.Kind, flags: tok.Flags, start: int32(tok.Start), end: int32(tok.End), line: int32(tok.Line),
+			cs: int32(tok.ContentStart), ce: int32(tok.ContentEnd),
 		})
-		t.match = append(t.match, m)
-		t.encl = append(t.encl, enc)
+		t.match = append(t.match, int32(m))
+		t.encl = append(t.encl, int32(enc))
 	}
 	if n := len(t.lines); n > 0 {
 		t.lines[n-1].to = len(t.toks)
@@ -107,3 +109,9 @@ func tokenize(src []byte, t *tokens) *tokens {
 	t.stack = stack
 	return t
 }
+
+// partner is the index of token i's bracket partner, or -1.
+func (f *pyfile) partner(i int) int { return int(f.match[i]) }
+
+// opener is the index of the innermost bracket enclosing token i, or -1.
+func (f *pyfile) opener(i int) int { return int(f.encl[i]) }

@@ -16,8 +16,8 @@ type pyfile struct {
 	src    []byte
 	tables *tokens // from tokenPool; release gives it back
 	toks   []token
-	match  []int
-	encl   []int
+	match  []int32 // see partner and opener
+	encl   []int32
 	lines  []logical
 	stmts  []stmt
 	out    []result
@@ -86,7 +86,7 @@ func (f *pyfile) scan() {
 				pending = nil
 			case s.header == nil && f.pgHasNew(s):
 				if !f.pgRewrite(s) {
-					f.addAt(PostgresRewrite, pendingStmt, f.toks[pendingStmt.from].start, pendingStmt.line,
+					f.addAt(PostgresRewrite, pendingStmt, int(f.toks[pendingStmt.from].start), pendingStmt.line,
 						"rewrites the postgres:// scheme to postgresql://", "")
 				}
 				pending = nil
@@ -107,7 +107,7 @@ func (f *pyfile) scan() {
 				pending, pendingStmt = s.header, s
 			}
 		} else if f.pgRewrite(s) {
-			f.addAt(PostgresRewrite, s, f.toks[s.from].start, s.line, "rewrites the postgres:// scheme to postgresql://", "")
+			f.addAt(PostgresRewrite, s, int(f.toks[s.from].start), s.line, "rewrites the postgres:// scheme to postgresql://", "")
 		}
 	}
 }
@@ -125,7 +125,7 @@ func within(fr, b *frame) bool {
 }
 
 func (f *pyfile) add(k Kind, s stmt, tok int, detail, value string) {
-	f.addAt(k, s, f.toks[tok].start, f.toks[tok].line, detail, value)
+	f.addAt(k, s, int(f.toks[tok].start), int(f.toks[tok].line), detail, value)
 }
 
 func (f *pyfile) addAt(k Kind, s stmt, at, line int, detail, value string) {
@@ -211,7 +211,7 @@ func (f *pyfile) prepassStmt(s stmt, bind func(int) *binding) {
 			// The def/class name, and parameter names (a name right after
 			// '(' , '*' or '**' directly inside the parameter list).
 			if i > s.from && (f.isName(i-1, "def") || f.isName(i-1, "class")) ||
-				f.encl[i] >= 0 && f.encl[i] == params &&
+				f.opener(i) >= 0 && f.opener(i) == params &&
 					(f.isOp(i-1, "(") || f.isOp(i-1, ",") || f.isOp(i-1, "*") || f.isOp(i-1, "**")) {
 				bind(i)
 			}
@@ -276,10 +276,10 @@ func (f *pyfile) constant(a, b int) (*binding, string, bool) {
 func (f *pyfile) assignment(s stmt) (targets [][2]int, va, vb int, ok bool) {
 	start := s.from
 	for i := s.from; i < s.to; i++ {
-		if f.encl[i] == -1 && f.isOp(i, "=") {
+		if f.opener(i) == -1 && f.isOp(i, "=") {
 			end := i
 			for j := start; j < i; j++ {
-				if f.encl[j] == -1 && f.isOp(j, ":") {
+				if f.opener(j) == -1 && f.isOp(j, ":") {
 					end = j
 					break
 				}
@@ -317,7 +317,7 @@ func (f *pyfile) target(a, b int) target {
 		return target{kind: tgName, name: f.text(a)}
 	case b-a >= 3 && f.toks[b-1].kind == tkName && f.isOp(b-2, "."):
 		return target{kind: tgAttr, name: f.text(b - 1), ba: a, bb: b - 2}
-	case b-a >= 4 && f.isOp(b-1, "]") && f.match[b-1] == b-3:
+	case b-a >= 4 && f.isOp(b-1, "]") && f.partner(b-1) == b-3:
 		if v, ok := f.strValue(b - 2); ok {
 			return target{kind: tgSub, name: v, ba: a, bb: b - 3}
 		}
@@ -354,7 +354,7 @@ func (f *pyfile) assignRules(s stmt) {
 		lhs := short(f.render(tr[0], tr[1], -1, -1, ""), 32)
 		line := f.toks[tr[0]].line
 		if name := secretName(t); name != "" {
-			f.secretValue(s, line, name, va, vb, func(rhs string) string { return lhs + " = " + rhs })
+			f.secretValue(s, int(line), name, va, vb, func(rhs string) string { return lhs + " = " + rhs })
 		}
 		switch {
 		case t.kind == tgName && t.name == "DEBUG" && f.isTrue(va, vb):
@@ -425,7 +425,7 @@ func validMode(v string) bool {
 func (f *pyfile) secretValue(s stmt, line int, name string, a, b int, wrap func(string) string) {
 	if v, isBytes, ok := f.literal(a, b); ok {
 		if v != "" {
-			f.addAt(HardcodedSecret, s, f.toks[a].start, line, wrap(masked(v, isBytes)), name)
+			f.addAt(HardcodedSecret, s, int(f.toks[a].start), line, wrap(masked(v, isBytes)), name)
 		}
 		return
 	}
@@ -433,14 +433,14 @@ func (f *pyfile) secretValue(s stmt, line int, name string, a, b int, wrap func(
 		// A constant named like a secret (app.secret_key = SECRET_KEY) is
 		// already reported where it is bound.
 		if v, isBytes, _ := f.literal(bd.from, bd.to); v != "" && !secretNames[cname] {
-			f.addAt(HardcodedSecret, s, f.toks[a].start, line,
-				wrap(short(cname, 32)+" (bound to "+masked(v, isBytes)+" on line "+strconv.Itoa(f.toks[bd.from].line)+")"), name)
+			f.addAt(HardcodedSecret, s, int(f.toks[a].start), line,
+				wrap(short(cname, 32)+" (bound to "+masked(v, isBytes)+" on line "+strconv.Itoa(int(f.toks[bd.from].line))+")"), name)
 		}
 		return
 	}
 	for _, fb := range f.fallbacks(a, b) {
 		v, isBytes, _ := f.literal(fb[0], fb[1])
-		f.addAt(SecretFallback, s, f.toks[fb[0]].start, line, wrap(f.render(a, b, fb[0], fb[1], masked(v, isBytes))), name)
+		f.addAt(SecretFallback, s, int(f.toks[fb[0]].start), line, wrap(f.render(a, b, fb[0], fb[1], masked(v, isBytes))), name)
 	}
 }
 
@@ -471,12 +471,12 @@ func (f *pyfile) fallbacks(a, b int) [][2]int {
 	if a >= b {
 		return out
 	}
-	lvl := f.encl[a]
+	lvl := f.opener(a)
 	var segs [][2]int
 	afterIf := []bool{false}
 	start := a
 	for i := a; i <= b; i++ {
-		if i == b || f.encl[i] == lvl && (f.isName(i, "or") || f.isName(i, "if") || f.isName(i, "else")) {
+		if i == b || f.opener(i) == lvl && (f.isName(i, "or") || f.isName(i, "if") || f.isName(i, "else")) {
 			segs = append(segs, [2]int{start, i})
 			if i < b {
 				afterIf = append(afterIf, f.isName(i, "if"))
@@ -545,7 +545,7 @@ type call struct {
 
 // call describes the call whose callee name is at i (followed by '(').
 func (f *pyfile) call(i int) call {
-	c := call{name: i, open: i + 1, close: f.match[i+1], last: f.text(i), first: f.text(i), start: i}
+	c := call{name: i, open: i + 1, close: f.partner(i + 1), last: f.text(i), first: f.text(i), start: i}
 	parts := []string{c.last}
 	j := i
 	for j >= 2 && f.isOp(j-1, ".") && f.toks[j-2].kind == tkName && len(parts) < 8 {
@@ -630,7 +630,7 @@ func (f *pyfile) skip(i, end int) int {
 	if f.toks[i].kind == tkOp && f.toks[i].end-f.toks[i].start == 1 {
 		switch f.src[f.toks[i].start] {
 		case '(', '[', '{':
-			if m := f.match[i]; m > i && m < end {
+			if m := f.partner(i); m > i && m < end {
 				return m + 1
 			}
 			return end
@@ -693,7 +693,7 @@ func (f *pyfile) callRule(s stmt, c call, args []arg) {
 			if scopeName(s.fr) == "__main__" {
 				detail += ` under if __name__ == "__main__"`
 			}
-			f.addAt(DebugRun, s, f.toks[d.kwTok].start, line, detail, "")
+			f.addAt(DebugRun, s, int(f.toks[d.kwTok].start), int(line), detail, "")
 		}
 	case "run_simple":
 		if d, ok := kwarg(args, "use_debugger"); ok && f.isTrue(d.from, d.to) {
@@ -701,7 +701,7 @@ func (f *pyfile) callRule(s stmt, c call, args []arg) {
 			if scopeName(s.fr) == "__main__" {
 				detail += ` under if __name__ == "__main__"`
 			}
-			f.addAt(DebugRun, s, f.toks[d.kwTok].start, line, detail, "")
+			f.addAt(DebugRun, s, int(f.toks[d.kwTok].start), int(line), detail, "")
 		}
 	case "render_template_string":
 		f.templateString(s, c, args)
@@ -711,7 +711,7 @@ func (f *pyfile) callRule(s stmt, c call, args []arg) {
 			if args[0].kw != "" {
 				from = args[0].kwTok
 			}
-			f.addAt(MarkupSafe, s, f.toks[c.name].start, line, c.chain+"("+f.render(from, args[0].to, -1, -1, "")+")", "")
+			f.addAt(MarkupSafe, s, int(f.toks[c.name].start), int(line), c.chain+"("+f.render(from, args[0].to, -1, -1, "")+")", "")
 		}
 	case "CORS":
 		f.corsCall(s, c, args)
@@ -731,7 +731,7 @@ func (f *pyfile) callRule(s stmt, c call, args []arg) {
 		if p := positional(args); len(p) == 2 {
 			if k, _, ok := f.literal(p[0].from, p[0].to); ok && k == "PGSSLMODE" {
 				if mode, ok := f.mode(p[1].from, p[1].to); ok {
-					f.addAt(SSLMode, s, f.toks[p[0].from].start, line, c.chain+`("PGSSLMODE", "`+mode+`")`, mode)
+					f.addAt(SSLMode, s, int(f.toks[p[0].from].start), int(line), c.chain+`("PGSSLMODE", "`+mode+`")`, mode)
 				}
 			}
 		}
@@ -756,13 +756,13 @@ func (f *pyfile) callRule(s stmt, c call, args []arg) {
 				if c.close < 0 {
 					end = f.lineEnd(c.open)
 				}
-				f.addAt(SecretFallback, s, f.toks[da].start, line, f.render(c.start, end, da, db, masked(v, isBytes)), key)
+				f.addAt(SecretFallback, s, int(f.toks[da].start), int(line), f.render(c.start, end, da, db, masked(v, isBytes)), key)
 			}
 		}
 	case key == "PGSSLMODE" && c.last == "setdefault":
 		if da, db, ok := f.getterDefault(c); ok {
 			if mode, ok := f.mode(da, db); ok {
-				f.addAt(SSLMode, s, f.toks[da].start, line, c.chain+`("PGSSLMODE", "`+mode+`")`, mode)
+				f.addAt(SSLMode, s, int(f.toks[da].start), int(line), c.chain+`("PGSSLMODE", "`+mode+`")`, mode)
 			}
 		}
 	}
@@ -776,7 +776,7 @@ func (f *pyfile) kwargRule(s stmt, c call, a arg) {
 	line := f.toks[a.kwTok].line
 	switch {
 	case secretNames[a.kw]:
-		f.secretValue(s, line, a.kw, a.from, a.to, func(rhs string) string {
+		f.secretValue(s, int(line), a.kw, a.from, a.to, func(rhs string) string {
 			return c.chain + "(" + a.kw + "=" + rhs + ")"
 		})
 	case a.kw == "sslmode" || a.kw == "PGSSLMODE":
@@ -827,7 +827,7 @@ func (f *pyfile) templateString(s stmt, c call, args []arg) {
 	if len(args) > 1 {
 		detail += ", …"
 	}
-	f.addAt(TemplateString, s, f.toks[c.name].start, f.toks[c.start].line, detail+")", "")
+	f.addAt(TemplateString, s, int(f.toks[c.name].start), int(f.toks[c.start].line), detail+")", "")
 }
 
 // configDebug reports app.config.update(DEBUG=True),
@@ -869,7 +869,7 @@ func (f *pyfile) configDebug(s stmt, c call, args []arg) {
 // dictEntries calls fn for each string-keyed entry of the dict display
 // opened at token open.
 func (f *pyfile) dictEntries(open int, fn func(key string, keyTok, va, vb int)) {
-	end := f.match[open]
+	end := f.partner(open)
 	if end < 0 {
 		end = f.lineEnd(open)
 	}
@@ -901,7 +901,7 @@ func (f *pyfile) dictRules(s stmt) {
 			line := f.toks[kt].line
 			switch {
 			case secretNames[key]:
-				f.secretValue(s, line, key, va, vb, func(rhs string) string {
+				f.secretValue(s, int(line), key, va, vb, func(rhs string) string {
 					return `{"` + key + `": ` + rhs + "}"
 				})
 			case key == "sslmode" || key == "PGSSLMODE":
@@ -931,7 +931,7 @@ func (f *pyfile) isWildcard(a, b int) bool {
 	if f.isWildcardLit(a, b) {
 		return true
 	}
-	if (f.isOp(a, "[") || f.isOp(a, "(") || f.isOp(a, "{")) && f.match[a] == b-1 {
+	if (f.isOp(a, "[") || f.isOp(a, "(") || f.isOp(a, "{")) && f.partner(a) == b-1 {
 		start := a + 1
 		for i := a + 1; i < b; i = f.skip(i, b) {
 			if i == b-1 || f.isOp(i, ",") {
@@ -992,9 +992,9 @@ func (f *pyfile) corsCall(s stmt, c call, args []arg) {
 		return // options from **kwargs: unknown
 	}
 	f.out = append(f.out, result{
-		Finding: Finding{Kind: CORSAll, File: f.path, Line: line, Scope: scopeName(s.fr),
+		Finding: Finding{Kind: CORSAll, File: f.path, Line: int(line), Scope: scopeName(s.fr),
 			Detail: c.chain + "(app" + creds + ") with no origins: every origin is allowed"},
-		at:       f.toks[c.name].start,
+		at:       int(f.toks[c.name].start),
 		bareCORS: true,
 	})
 }
@@ -1035,9 +1035,9 @@ func (f *pyfile) crossOrigin(s stmt, c call, args []arg) {
 		return
 	}
 	f.out = append(f.out, result{
-		Finding: Finding{Kind: CORSAll, File: f.path, Line: line, Scope: scopeName(s.fr),
+		Finding: Finding{Kind: CORSAll, File: f.path, Line: int(line), Scope: scopeName(s.fr),
 			Detail: c.chain + "() with no origins: every origin is allowed"},
-		at:       f.toks[c.name].start,
+		at:       int(f.toks[c.name].start),
 		bareCORS: true,
 	})
 }

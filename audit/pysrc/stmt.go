@@ -78,7 +78,7 @@ func (f *pyfile) header(l logical, top *frame) *frame {
 	}
 	colon := -1
 	for i := first + 1; i < l.to; i++ {
-		if f.encl[i] == -1 && f.isOp(i, ":") {
+		if f.opener(i) == -1 && f.isOp(i, ":") {
 			colon = i
 			break
 		}
@@ -131,9 +131,9 @@ func (f *pyfile) isMainTest(a, b int) bool {
 func (f *pyfile) split(a, b int, fr *frame) {
 	start := a
 	for i := a; i <= b; i++ {
-		if i == b || f.encl[i] == -1 && f.isOp(i, ";") {
+		if i == b || f.opener(i) == -1 && f.isOp(i, ";") {
 			if i > start {
-				f.stmts = append(f.stmts, stmt{from: start, to: i, line: f.toks[start].line, fr: fr})
+				f.stmts = append(f.stmts, stmt{from: start, to: i, line: int(f.toks[start].line), fr: fr})
 			}
 			start = i + 1
 		}
@@ -191,7 +191,7 @@ func (f *pyfile) is(i int, k tokKind, s string) bool {
 		return false
 	}
 	t := f.toks[i]
-	return t.kind == k && t.end-t.start == len(s) && string(f.src[t.start:t.end]) == s
+	return t.kind == k && int(t.end-t.start) == len(s) && string(f.src[t.start:t.end]) == s
 }
 
 func (f *pyfile) isOp(i int, s string) bool   { return f.is(i, tkOp, s) }
@@ -199,7 +199,7 @@ func (f *pyfile) isName(i int, s string) bool { return f.is(i, tkName, s) }
 
 // stripParens removes parentheses wrapping all of [a, b).
 func (f *pyfile) stripParens(a, b int) (int, int) {
-	for b-a >= 2 && f.isOp(a, "(") && f.match[a] == b-1 {
+	for b-a >= 2 && f.isOp(a, "(") && f.partner(a) == b-1 {
 		a++
 		b--
 	}
