@@ -59,7 +59,8 @@ func BenchmarkFleetAudit(b *testing.B) {
 }
 
 // withSourceInSlugs gives the fake API's slugs 60 modules of ~5 KiB each,
-// 0.3 MiB of Python source per app, for the rest of the benchmark.
+// 0.3 MiB of Python source per app, and 100 installed distributions, for
+// the rest of the benchmark.
 func withSourceInSlugs(b *testing.B) {
 	files := maps.Clone(slugFiles)
 	for i := range 60 {
@@ -69,6 +70,9 @@ func withSourceInSlugs(b *testing.B) {
 			fmt.Fprintf(&src, "\n@bp.route('/r%d')\ndef view_%d():\n    return os.environ.get('GREETING', 'hello %d')\n", j, j, j)
 		}
 		files[fmt.Sprintf("app/views/m%02d.py", i)] = src.String()
+	}
+	for i := range 100 {
+		files[fmt.Sprintf(".heroku/python/lib/python3.13/site-packages/package_%03d-1.%d.0.dist-info/METADATA", i, i%7)] = "Metadata-Version: 2.1\n"
 	}
 	saved := slugFiles
 	slugFiles = files

@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -134,13 +135,14 @@ func Audit(ctx context.Context, src Source, opt Options) (Run, error) {
 		apps = []string{opt.CheckoutName}
 	}
 	left := make([]kept, len(apps))
+	var pkgs packages
 	results := make([]audit.Result, len(apps))
 	limit := cmp.Or(opt.Timeout, defaultCheckTime)
 	// Checking is CPU work: more apps at it than cores only holds more
 	// parsed sources in memory at once, while fetching may run wider.
 	cpu := make(chan struct{}, runtime.GOMAXPROCS(0))
 	check := func(i int, s *audit.Snapshot) {
-		left[i] = keep(s, key, opt)
+		left[i] = keep(s, key, opt, &pkgs)
 		cpu <- struct{}{}
 		results[i] = auditWithin(ctx, s, local, limit)
 		<-cpu
@@ -180,7 +182,7 @@ func Audit(ctx context.Context, src Source, opt Options) (Run, error) {
 		thins[i], prints[i] = k.thin, k.prints
 	}
 	audit.LinkPrints(thins, prints)
-	lookUp(ctx, thins, left, opt)
+	lookUp(ctx, thins, left, &pkgs, opt)
 	for i, t := range thins {
 		if t != nil && len(cross) > 0 {
 			results[i] = audit.Merge(results[i], audit.Audit(t, cross), checks)
@@ -225,7 +227,7 @@ func Audit(ctx context.Context, src Source, opt Options) (Run, error) {
 // lookUp fills each app's vulnerabilities part from one lookup of every
 // inventory, or records why not: an app whose files could not be read has
 // no inventory, and a failed lookup fails every app's part.
-func lookUp(ctx context.Context, thins []*audit.Snapshot, left []kept, opt Options) {
+func lookUp(ctx context.Context, thins []*audit.Snapshot, left []kept, pkgs *packages, opt Options) {
 	var invs [][]audit.Package
 	var who []int
 	for i, t := range thins {
@@ -237,7 +239,7 @@ func lookUp(ctx context.Context, thins []*audit.Snapshot, left []kept, opt Optio
 			g := left[i].noInventory
 			t.SetGap(audit.PartVulns, "no inventory: "+g.Reason, g.Failed)
 		default:
-			invs = append(invs, left[i].inventory)
+			invs = append(invs, pkgs.list(left[i].inventory))
 			who = append(who, i)
 		}
 	}
@@ -263,17 +265,55 @@ type kept struct {
 	thin        *audit.Snapshot // for the cross-app checks
 	prints      audit.SecretPrints
 	notices     []string          // its slug reader's, not the checkout's
-	inventory   []audit.Package   // what the app runs, for the advisory lookup
+	inventory   []int32           // what the app runs, for the advisory lookup: indexes into the run's packages
 	noInventory *audit.Gap        // why there is none: its files could not be read
 	vulns       []audit.VulnMatch // for the run's rollup
 }
 
-func keep(s *audit.Snapshot, key []byte, opt Options) kept {
+// packages holds each distinct package of a run once: a team's apps run
+// much the same packages at much the same versions, and each app keeping
+// its own copy of its inventory until the lookup at the end was most of
+// what a fleet run held per app.
+type packages struct {
+	mu    sync.Mutex
+	index map[audit.Package]int32
+	all   []audit.Package
+}
+
+func (t *packages) add(inv []audit.Package) []int32 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.index == nil {
+		t.index = map[audit.Package]int32{}
+	}
+	out := make([]int32, len(inv))
+	for i, p := range inv {
+		n, ok := t.index[p]
+		if !ok {
+			n = int32(len(t.all))
+			t.index[p] = n
+			t.all = append(t.all, p)
+		}
+		out[i] = n
+	}
+	return out
+}
+
+// list is an app's inventory again, its strings shared with every app's.
+func (t *packages) list(idx []int32) []audit.Package {
+	out := make([]audit.Package, len(idx))
+	for i, n := range idx {
+		out[i] = t.all[n]
+	}
+	return out
+}
+
+func keep(s *audit.Snapshot, key []byte, opt Options, pkgs *packages) kept {
 	k := kept{thin: s.Thin(), prints: audit.PrintSecrets(s, key)}
 	if g, gap := s.Gaps[audit.PartFiles]; gap && s.Files == nil {
 		k.noInventory = &g
 	} else if opt.Vulns != nil {
-		k.inventory = s.Inventory()
+		k.inventory = pkgs.add(s.Inventory())
 	}
 	if s.Files != nil && s.Files != opt.Checkout {
 		k.notices = slices.Clone(s.Files.Notices)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -290,5 +291,26 @@ func TestOneLookupPerRun(t *testing.T) {
 	}
 	if len(run.Vulnerabilities) != 1 || len(run.Vulnerabilities[0].Apps) != 500 {
 		t.Errorf("rollup = %+v", run.Vulnerabilities)
+	}
+}
+
+// TestPackagesKeptOnce: the run keeps each distinct package once; an app's
+// inventory comes back as it was, in its order.
+func TestPackagesKeptOnce(t *testing.T) {
+	var pk packages
+	a := []audit.Package{{Name: "flask", Version: "2.2.2", Source: "installed: x"}, {Name: "werkzeug", Version: "2.2.2", Source: "installed: y"}}
+	b := []audit.Package{{Name: "werkzeug", Version: "2.2.2", Source: "installed: y"}, {Name: "flask", Version: "3.1.0", Source: "requirements.txt:1"}}
+	ia, ib := pk.add(a), pk.add(b)
+	if len(pk.all) != 3 || ia[1] != ib[0] {
+		t.Errorf("kept %v, indexes %v %v", pk.all, ia, ib)
+	}
+	if got := pk.list(ia); !reflect.DeepEqual(got, a) {
+		t.Errorf("a back as %v", got)
+	}
+	if got := pk.list(ib); !reflect.DeepEqual(got, b) {
+		t.Errorf("b back as %v", got)
+	}
+	if got := pk.list(pk.add(nil)); len(got) != 0 {
+		t.Errorf("empty back as %v", got)
 	}
 }
