@@ -208,6 +208,12 @@ var processCases = []checkCase{
 	{check: "dependency-vulns", name: "an unrated advisory", changes: []change{vulns(&Vulns{Source: "OSV", Checked: []Package{{"werkzeug", "2.2.2", "installed: sp/w"}},
 		Matches: []VulnMatch{{Package: Package{"werkzeug", "2.2.2", "installed: sp/w"}, Advisories: []Advisory{{ID: "PYSEC-2023-57", Aliases: []string{"CVE-2023-23934"}, Fixed: []string{"2.2.3"}}}}}})},
 		status: Warn, ev: "werkzeug==2.2.2: PYSEC-2023-57, CVE-2023-23934 (not rated); fixed in 2.2.3"},
+	// a malicious package (OpenSSF's MAL-2026-15859): removed, and the secrets rotated
+	{check: "dependency-vulns", name: "a malicious package", changes: []change{vulns(&Vulns{Source: "OSV", Checked: []Package{{"0requests", "0.0.1", "requirements.txt:4"}, {"werkzeug", "2.2.2", "requirements.txt:2"}},
+		Matches: []VulnMatch{{Package: Package{"0requests", "0.0.1", "requirements.txt:4"}, Advisories: []Advisory{{ID: "MAL-2026-15859", Summary: "Malicious code in 0requests (PyPI)", Severity: "critical"}}},
+			{Package: Package{"werkzeug", "2.2.2", "requirements.txt:2"}, Advisories: []Advisory{{ID: "GHSA-2g68-c3qc-8985", Severity: "high", Fixed: []string{"3.0.3"}}}}}})},
+		status: Fail, ev: "0requests==0.0.1: MAL-2026-15859 (critical: malicious package)",
+		fix: "remove 0requests from the app and deploy, then rotate every secret in its config vars; requirements.txt:2: werkzeug==3.0.3"},
 	{check: "dependency-vulns", name: "a database with unreadable records is not a pass", changes: []change{vulns(&Vulns{Source: "OSV", Unread: 2, Checked: []Package{{"flask", "3.1.0", "installed: sp/f"}}})}, status: Warn, msg: "2 advisory records of OSV could not be read"},
 	{check: "dependency-vulns", name: "unpinned versions are not a pass", changes: []change{vulns(&Vulns{Source: "OSV", Checked: []Package{{"flask", "", "requirements.txt:1 (version unknown: not pinned with ==)"}}})}, status: Warn, msg: "could not be checked"},
 	{check: "dependency-vulns", name: "the lookup failed", changes: []change{func(s *Snapshot) { s.SetGap(PartVulns, "OSV answered 503", true) }}, status: Error, msg: "OSV answered 503"},

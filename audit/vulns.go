@@ -31,6 +31,12 @@ type Advisory struct {
 	Fixed    []string `json:"fixed,omitempty"` // versions that fix it
 }
 
+// Malicious reports whether the advisory is a malicious-package report
+// (the OpenSSF database's MAL-… ids): the package is malware, not flawed.
+func (a Advisory) Malicious() bool {
+	return strings.HasPrefix(a.ID, "MAL-") || slices.ContainsFunc(a.Aliases, func(s string) bool { return strings.HasPrefix(s, "MAL-") })
+}
+
 // VulnMatch is an inventory entry with the advisories that affect it.
 type VulnMatch struct {
 	Package    Package    `json:"package"`
@@ -76,7 +82,7 @@ func runDependencyVulns(v *View) Outcome {
 	if len(vs.Checked) == 0 {
 		return Skipf("no installed packages or pinned requirements to look up")
 	}
-	var fails, warns []string
+	var fails, warns, malicious []string
 	var ev []Evidence
 	var fixes []string
 	for _, m := range vs.Matches {
@@ -87,9 +93,13 @@ func runDependencyVulns(v *View) Outcome {
 			}
 			ids := append([]string{a.ID}, a.Aliases...)
 			line := fmt.Sprintf("%s==%s: %s", m.Package.Name, m.Package.Version, strings.Join(ids, ", "))
-			if a.Severity != "" {
+			switch {
+			case a.Malicious():
+				line += " (" + a.Severity + ": malicious package)"
+				malicious = append(malicious, m.Package.Name)
+			case a.Severity != "":
 				line += " (" + a.Severity + ")"
-			} else {
+			default:
 				// no score and no rating: say so rather than let it read as minor
 				line += " (not rated)"
 			}
@@ -117,6 +127,11 @@ func runDependencyVulns(v *View) Outcome {
 	fix := strings.Join(fixes, "; ")
 	if fix == "" {
 		fix = "no fixed version is published yet: follow the advisories"
+	}
+	if len(malicious) > 0 {
+		// no upgrade mends malware: it ran with the app's config vars
+		remove := fmt.Sprintf("remove %s from the app and deploy, then rotate every secret in its config vars", strings.Join(slices.Compact(malicious), ", "))
+		fix = strings.Join(append([]string{remove}, fixes...), "; ")
 	}
 	switch {
 	case len(fails) > 0:

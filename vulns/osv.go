@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -138,6 +139,11 @@ func sortVersions(vs []string) []string {
 // CVSS_V3 vector when there is one, else from database_specific.severity
 // (GitHub's LOW, MODERATE or MEDIUM, HIGH, CRITICAL).
 func (r *Record) severity() (string, float64) {
+	if r.malicious() {
+		// no score rates malware: whatever version runs, it ran with the
+		// app's secrets
+		return Critical, 0
+	}
 	for _, s := range r.Severity {
 		if s.Type != "CVSS_V3" {
 			continue
@@ -164,6 +170,21 @@ func (r *Record) severity() (string, float64) {
 		}
 	}
 	return "", 0
+}
+
+// malicious reports whether the record is a malicious-package report of
+// the OpenSSF database (MAL-…), which OSV's PyPI export carries beside the
+// vulnerabilities.
+func (r *Record) malicious() bool {
+	if strings.HasPrefix(r.ID, "MAL-") || slices.ContainsFunc(r.Aliases, func(a string) bool { return strings.HasPrefix(a, "MAL-") }) {
+		return true
+	}
+	var ds map[string]json.RawMessage
+	if len(r.DatabaseSpecific) > 0 && json.Unmarshal(r.DatabaseSpecific, &ds) == nil {
+		_, ok := ds["malicious-packages-origins"]
+		return ok
+	}
+	return false
 }
 
 // Advisory builds the advisory for a matched record.

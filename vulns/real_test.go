@@ -43,6 +43,9 @@ func TestRealRecords(t *testing.T) {
 		// a CVSS:3.0 vector scores as 3.1 does here
 		{"SQLAlchemy", "1.2.17", []string{"GHSA-887w-45rq-vxgf"}, []string{"1.3.0"}, Critical, 9.8},
 		{"sqlalchemy", "1.3.0", nil, nil, "", 0},
+		// OpenSSF's malicious-package report: no score, rated critical
+		{"0requests", "0.0.1", []string{"MAL-2026-15859"}, nil, Critical, 0},
+		{"0requests", "0.0.2", nil, nil, "", 0},
 	} {
 		t.Run(tc.name+"=="+tc.version, func(t *testing.T) {
 			got := db.Affected(tc.name, tc.version)
