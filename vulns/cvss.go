@@ -4,7 +4,21 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	gocvss40 "github.com/pandatix/go-cvss/40"
 )
+
+// CVSS4Score returns the score of a CVSS v4.0 vector as FIRST's
+// specification computes it (with any threat or environmental metrics the
+// vector carries), by go-cvss, the library osv-scanner scores with: v4.0
+// scores through a table of macro vectors rather than a formula.
+func CVSS4Score(vector string) (float64, error) {
+	c, err := gocvss40.ParseVector(strings.TrimSpace(vector))
+	if err != nil {
+		return 0, fmt.Errorf("cvss: %q is not a CVSS v4.0 vector: %v", vector, err)
+	}
+	return c.Score(), nil
+}
 
 // CVSS3BaseScore parses a CVSS v3.0 or v3.1 vector
 // ("CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/A:N") and returns its base score
@@ -94,7 +108,7 @@ func roundup(x float64) float64 {
 	return (math.Floor(float64(i)/10000) + 1) / 10
 }
 
-// Bucket returns the severity bucket of a CVSS v3 base score: critical
+// Bucket returns the severity bucket of a CVSS v3 or v4 score: critical
 // (9.0-10.0), high (7.0-8.9), moderate (4.0-6.9) or low (below 4.0).
 func Bucket(score float64) string {
 	switch {

@@ -42,12 +42,12 @@ func TestCVSS3Invalid(t *testing.T) {
 	for _, v := range []string{
 		"",
 		"CVSS:2.0/AV:N/AC:L/Au:N/C:P/I:P/A:P",
-		"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
-		"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H",          // A missing
-		"CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",      // bad value
-		"CVSS:3.1/AV:N/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", // duplicate
-		"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:Q/C:H/I:H/A:H",      // bad scope
-		"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/junk", // malformed
+		"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", // v4 is CVSS4Score's
+		"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H",                        // A missing
+		"CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",                    // bad value
+		"CVSS:3.1/AV:N/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",               // duplicate
+		"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:Q/C:H/I:H/A:H",                    // bad scope
+		"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/junk",               // malformed
 	} {
 		if s, err := CVSS3BaseScore(v); err == nil {
 			t.Errorf("%q: got %v, want an error", v, s)
@@ -60,5 +60,65 @@ func TestRoundup(t *testing.T) {
 		if got := roundup(in); got != want {
 			t.Errorf("roundup(%v) = %v, want %v", in, got, want)
 		}
+	}
+}
+
+// TestCVSS4Score: v4.0 scores, and their buckets beside the ratings GitHub
+// gave the advisories that carry those vectors.
+func TestCVSS4Score(t *testing.T) {
+	for _, tt := range []struct {
+		vector string
+		score  float64
+		bucket string
+	}{
+		// full impact on the vulnerable system, over the network (FIRST's
+		// calculator: 9.3)
+		{"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", 9.3, Critical},
+		// availability only: mistune's ReDoS, GHSA-8mp2-v27r-99xp, rated High
+		{"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:H/SC:N/SI:N/SA:N", 8.7, High},
+		// the same with no exploit reported (E:U): aiohttp's
+		// GHSA-jj3x-wxrx-4x23, rated Medium
+		{"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:H/SC:N/SI:N/SA:N/E:U", 6.6, Moderate},
+		{"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H", 10, Critical},
+		{"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:N/SC:N/SI:N/SA:N", 0, Low},
+	} {
+		t.Run(tt.vector, func(t *testing.T) {
+			got, err := CVSS4Score(tt.vector)
+			if err != nil || got != tt.score || Bucket(got) != tt.bucket {
+				t.Errorf("%v (%s), %v; want %v (%s)", got, Bucket(got), err, tt.score, tt.bucket)
+			}
+		})
+	}
+	for _, v := range []string{"", "CVSS:4.0/AV:N/AC:L", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:Q"} {
+		if s, err := CVSS4Score(v); err == nil {
+			t.Errorf("%q: got %v, want an error", v, s)
+		}
+	}
+}
+
+// TestRecordSeverityPrefersV4: a record with both vectors is scored by its
+// v4.0 one; an invalid v4.0 vector falls back to v3, then to the rating.
+func TestRecordSeverityPrefersV4(t *testing.T) {
+	v3 := SeverityItem{"CVSS_V3", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}                    // 9.8
+	v4 := SeverityItem{"CVSS_V4", "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:H/SC:N/SI:N/SA:N"} // 8.7
+	bad := SeverityItem{"CVSS_V4", "CVSS:4.0/AV:N"}
+	rating := []byte(`{"severity": "MODERATE"}`)
+	for _, tt := range []struct {
+		name  string
+		items []SeverityItem
+		want  string
+		score float64
+	}{
+		{"both, v3 first", []SeverityItem{v3, v4}, High, 8.7},
+		{"both, v4 first", []SeverityItem{v4, v3}, High, 8.7},
+		{"an invalid v4 beside v3", []SeverityItem{bad, v3}, Critical, 9.8},
+		{"only an invalid v4", []SeverityItem{bad}, Moderate, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := &Record{ID: "X", Severity: tt.items, DatabaseSpecific: rating}
+			if got, score := r.severity(); got != tt.want || score != tt.score {
+				t.Errorf("%s %v, want %s %v", got, score, tt.want, tt.score)
+			}
+		})
 	}
 }

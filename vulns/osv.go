@@ -66,9 +66,10 @@ type Advisory struct {
 	// no fix is known.
 	Fixed []string `json:"fixed,omitempty"`
 	// Severity is critical, high, moderate or low; empty when the record
-	// has neither a CVSS v3 vector nor a rating of its own.
+	// has neither a CVSS vector nor a rating of its own.
 	Severity string `json:"severity,omitempty"`
-	// Score is the CVSS v3 base score when the record carries a vector.
+	// Score is the CVSS score when the record carries a vector (v4.0 when
+	// it has one, else v3).
 	Score float64 `json:"score,omitempty"`
 }
 
@@ -135,14 +136,24 @@ func sortVersions(vs []string) []string {
 	return out
 }
 
-// severity returns the record's bucket and CVSS v3 base score: from a valid
-// CVSS_V3 vector when there is one, else from database_specific.severity
-// (GitHub's LOW, MODERATE or MEDIUM, HIGH, CRITICAL).
+// severity returns the record's bucket and CVSS score: from a valid CVSS
+// v4.0 vector when there is one (OSV records often carry v3 and v4 side by
+// side; v4 is the current standard), else a v3 one, else from
+// database_specific.severity (GitHub's LOW, MODERATE or MEDIUM, HIGH,
+// CRITICAL).
 func (r *Record) severity() (string, float64) {
 	if r.malicious() {
 		// no score rates malware: whatever version runs, it ran with the
 		// app's secrets
 		return Critical, 0
+	}
+	for _, s := range r.Severity {
+		if s.Type != "CVSS_V4" {
+			continue
+		}
+		if score, err := CVSS4Score(s.Score); err == nil {
+			return Bucket(score), score
+		}
 	}
 	for _, s := range r.Severity {
 		if s.Type != "CVSS_V3" {
