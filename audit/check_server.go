@@ -40,6 +40,11 @@ func runWebServer(v *View) Outcome {
 		via = " (via " + strings.Join(a.inv.Wrappers, ", ") + ")"
 	}
 	switch {
+	case srv.Production && srv.Name == "gunicorn":
+		if o, refused := gunicornRefuses(v, w); refused {
+			return o
+		}
+		return Passf("web runs %s%s", srv.Name, via).WithEv(ofProc(p, "%s: %s", p.Where, srv.Name))
 	case srv.Production:
 		return Passf("web runs %s%s", srv.Name, via).WithEv(ofProc(p, "%s: %s", p.Where, srv.Name))
 	case srv.Dev:
@@ -52,6 +57,30 @@ func runWebServer(v *View) Outcome {
 	}
 	return Warnf("could not tell whether %s%s is a production server", prog, via).WithEv(ofProc(p, "%s: %s", p.Where, prog)).
 		Fix("run gunicorn (or another production server) directly from the Procfile's web line so it can be audited")
+}
+
+// gunicornRefuses is the verdict on a gunicorn that exits at start on its
+// own arguments (an option it does not have, a value that is not a number,
+// GUNICORN_CMD_ARGS it cannot split): the web process never serves.
+func gunicornRefuses(v *View, w *webCommand) (Outcome, bool) {
+	p := w.proc
+	var why string
+	switch {
+	case w.gun.err != nil:
+		why = w.gun.err.Error()
+	case w.gun.gun != nil && len(w.gun.gun.Unknown) > 0:
+		why = fmt.Sprintf("unrecognized arguments %s (gunicorn 26.1 has no such option)", strings.Join(w.gun.gun.Unknown, ", "))
+	default:
+		return Outcome{}, false
+	}
+	ev := []Evidence{ofProc(p, "%s: gunicorn", p.Where)}
+	fix := "correct gunicorn's arguments; `gunicorn --check-config APP_MODULE` shows the same refusal"
+	_, assigned := w.gun.inv.Env["GUNICORN_CMD_ARGS"]
+	if _, isVar := v.ConfigVar("GUNICORN_CMD_ARGS"); isVar && !assigned && strings.Contains(why, string(gunicorn.SourceCmdArgsEnv)) {
+		ev = append(ev, ofVar("GUNICORN_CMD_ARGS", "config var GUNICORN_CMD_ARGS holds the arguments gunicorn refuses"))
+		fix = fmt.Sprintf("correct GUNICORN_CMD_ARGS (heroku config:set GUNICORN_CMD_ARGS=... %s): gunicorn splits it like a shell but expands no $VARIABLE, so give numbers as numbers, or move the option to the Procfile, where the shell expands it", v.AppFlag())
+	}
+	return Failf("gunicorn exits at start, so the web process never serves: %s", why).Sure().WithEv(ev...).Fix("%s", fix), true
 }
 
 var gunicornWorkers = Check{

@@ -159,6 +159,13 @@ var coreCases = []checkCase{
 	{check: "web-server", name: "gunicorn", status: Pass, msg: "gunicorn"},
 	{check: "web-server", name: "wrapped gunicorn", changes: []change{web("newrelic-admin run-program gunicorn app:app")}, status: Pass, msg: "via"},
 	{check: "web-server", name: "waitress after cd and migrate", changes: []change{web("cd ekip && python manage.py migrate --noinput && waitress-serve --port=$PORT config.wsgi:application")}, status: Pass, msg: "waitress-serve"},
+	// gunicorn refusing its own arguments never serves (each refusal as
+	// gunicorn 20.1 gives it, in audit/gunicorn's TestResolveAgreesWithGunicorn)
+	{check: "web-server", name: "a $variable in the GUNICORN_CMD_ARGS config var", changes: []change{env("GUNICORN_CMD_ARGS", "--workers $WEB_CONCURRENCY", "WEB_CONCURRENCY", "3")},
+		status: Fail, msg: "gunicorn exits at start", ev: "config var GUNICORN_CMD_ARGS holds the arguments gunicorn refuses", fix: "expands no $VARIABLE"},
+	{check: "web-server", name: "a $variable in GUNICORN_CMD_ARGS assigned in the Procfile", changes: []change{env("WEB_CONCURRENCY", "3"), web(`GUNICORN_CMD_ARGS="--workers $WEB_CONCURRENCY" gunicorn app:app`)}, status: Pass},
+	{check: "web-server", name: "an option gunicorn does not have", changes: []change{web("gunicorn --wokers 3 app:app")}, status: Fail, msg: "unrecognized arguments --wokers"},
+	{check: "web-server", name: "a worker count that is not a number", changes: []change{web("gunicorn -w two app:app")}, status: Fail, msg: "invalid int value", fix: "--check-config"},
 	{check: "web-server", name: "uvicorn", changes: []change{web("uvicorn main:app --host=0.0.0.0 --port=${PORT:-5000}")}, status: Pass},
 	{check: "web-server", name: "python app.py", changes: []change{web("python app.py")}, status: Fail, msg: "development server", fix: "gunicorn"},
 	{check: "web-server", name: "flask run", changes: []change{web("flask run --host=0.0.0.0 --port=$PORT")}, status: Fail},

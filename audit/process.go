@@ -158,9 +158,11 @@ func (a analysis) withGunicorn(s *Snapshot, w *webCommand) analysis {
 	if a.err != nil || a.server.Name != "gunicorn" || len(a.inv.Argv) == 0 {
 		return a
 	}
+	_, assigned := a.inv.Env["GUNICORN_CMD_ARGS"]
 	eff, err := gunicorn.Resolve(gunicorn.Inputs{
-		Args: a.inv.Argv[1:],
-		Env:  s.dynoEnv(a.inv.Env),
+		Args:            a.inv.Argv[1:],
+		Env:             s.dynoEnv(a.inv.Env),
+		CmdArgsExpanded: assigned,
 		ReadFile: func(path string) ([]byte, bool) {
 			p := strings.TrimPrefix(path, "./")
 			w.confs = append(w.confs, p)

@@ -46,7 +46,7 @@ var generatedInputs = map[string][]string{
 	"tls-custom-domains":   {"domains", "SNI certificates", "app record"},
 	"uploads-storage":      {"config vars UPLOAD_FOLDER, UPLOAD_DIR, UPLOADS_FOLDER, UPLOAD_PATH", "every config var", "add-ons"},
 	"web-redundancy":       {"formation"},
-	"web-server":           {"web command"},
+	"web-server":           {"web command", "config vars GUNICORN_CMD_ARGS"},
 }
 
 // generatedParts is the parts each check's code can read: a check's
@@ -94,5 +94,5 @@ var generatedParts = map[string][]Part{
 	"tls-custom-domains":   {PartApp, PartDomains},
 	"uploads-storage":      {PartAddons, PartConfig},
 	"web-redundancy":       {PartFormation},
-	"web-server":           {PartFiles, PartFormation, PartSlug},
+	"web-server":           {PartConfig, PartFiles, PartFormation, PartSlug},
 }

@@ -193,8 +193,15 @@ func resolve(word string) (m match, ok bool, ambiguous []string) {
 // the problems are listed in Invalid and returned as an *ArgError; the
 // settings are filled either way.
 func ParseArgs(args []string, src Source) (Settings, error) {
+	return parseArgs(args, src, false)
+}
+
+// parseArgs is ParseArgs; literal says no shell expanded the words
+// (GUNICORN_CMD_ARGS from a config var: gunicorn only shlex-splits it), so
+// "$X" is the text $X, not the variable.
+func parseArgs(args []string, src Source, literal bool) (Settings, error) {
 	var s Settings
-	p := argParser{src: src, s: &s}
+	p := argParser{src: src, s: &s, literal: literal}
 	p.parse(args)
 	if len(s.Args) > 0 {
 		s.App = s.Args[0]
@@ -206,8 +213,9 @@ func ParseArgs(args []string, src Source) (Settings, error) {
 }
 
 type argParser struct {
-	src Source
-	s   *Settings
+	src     Source
+	literal bool // no shell expanded these words
+	s       *Settings
 	// appended collects the values of append options within this source;
 	// a later source replaces the list as a whole.
 	appended map[string][]string
@@ -278,7 +286,7 @@ func (p *argParser) parse(args []string) {
 		switch {
 		case f == nil:
 		case len(vals) == 1:
-			*f = shellValue(vals[0], p.src)
+			*f = p.value(vals[0])
 		default:
 			*f = Value{Raw: strings.Join(vals, ","), Source: p.src}
 		}
@@ -355,9 +363,14 @@ func (p *argParser) option(args []string, kinds []byte, matches []match, i int) 
 func flagNames(o *option) string { return strings.Join(o.flags, "/") }
 
 func (p *argParser) store(o *option, val string) {
-	if o.isInt && !strings.ContainsAny(val, "$`") {
+	if o.isInt && (p.literal || !strings.ContainsAny(val, "$`")) {
 		if _, ok := parsePyInt(val); !ok {
-			p.invalid("argument %s: invalid int value", flagNames(o))
+			if p.literal && strings.ContainsAny(val, "$`") {
+				// gunicorn 20.1 answers `invalid int value: '$WEB_CONCURRENCY'`
+				p.invalid("argument %s: invalid int value (a $ variable, which gunicorn does not expand in %s)", flagNames(o), p.src)
+			} else {
+				p.invalid("argument %s: invalid int value", flagNames(o))
+			}
 		}
 	}
 	if o.kind == optAppend {
@@ -368,8 +381,17 @@ func (p *argParser) store(o *option, val string) {
 		return
 	}
 	if f := p.s.field(o.setting); f != nil {
-		*f = shellValue(val, p.src)
+		*f = p.value(val)
 	}
+}
+
+// value makes a setting's Value from a word: a shell parameter names the
+// variable when a shell expanded the words, and is plain text otherwise.
+func (p *argParser) value(word string) Value {
+	if p.literal {
+		return Value{Raw: word, Source: p.src}
+	}
+	return shellValue(word, p.src)
 }
 
 // shellParamRE matches a word that is exactly one shell parameter:

@@ -32,6 +32,11 @@ type Inputs struct {
 	// Dir is the directory gunicorn starts in, relative to the app root
 	// (Invocation.Dir after `cd DIR &&`); config paths are relative to it.
 	Dir string
+	// CmdArgsExpanded says GUNICORN_CMD_ARGS was assigned on the command
+	// line (`GUNICORN_CMD_ARGS="-w $N" gunicorn …`), where the shell
+	// expands it. From a config var or the buildpack it is taken as it is:
+	// gunicorn splits it like a shell but expands nothing.
+	CmdArgsExpanded bool
 }
 
 // Effective is the outcome of Resolve: the settings gunicorn runs with.
@@ -74,7 +79,7 @@ func Resolve(in Inputs) (Effective, error) {
 			envErr = fmt.Errorf("gunicorn cannot split GUNICORN_CMD_ARGS: %w", err)
 			eff.Notes = append(eff.Notes, "GUNICORN_CMD_ARGS cannot be split like a shell command line ("+err.Error()+"); gunicorn exits at start")
 		} else {
-			envArgs, envErr = ParseArgs(words, SourceCmdArgsEnv)
+			envArgs, envErr = parseArgs(words, SourceCmdArgsEnv, !in.CmdArgsExpanded)
 			if len(envArgs.Args) > 0 {
 				eff.Notes = append(eff.Notes, "positional arguments in GUNICORN_CMD_ARGS are ignored by gunicorn")
 			}
