@@ -90,6 +90,7 @@ func TestParseRecordYAML(t *testing.T) {
 		{"aliases refused", "id: X-3\nsummary: &s long\ndetails: *s\n", "", nil, "line 3: YAML aliases are not read"},
 		{"not a mapping key", "id: X-4\n? [a, b]\n: c\n", "", nil, "mapping key that is not text"},
 		{"deep nesting", "id: X-5\nd: " + strings.Repeat("[", 40) + strings.Repeat("]", 40) + "\n", "", nil, "nested deeper"},
+		{"deep mappings", "id: X-8\nd: " + strings.Repeat("{a: ", 40) + "1" + strings.Repeat("}", 40) + "\n", "", nil, "nested deeper"},
 		{"two documents", "id: X-6\n---\nid: X-7\n", "", nil, ""},
 		{"not yaml", "id: [\n", "", nil, "yaml"},
 		{"no id", "summary: s\naffected:\n- package: {name: a, ecosystem: PyPI}\n", "", nil, "without an id"},
@@ -137,6 +138,9 @@ func TestMergeAliases(t *testing.T) {
 		{"grouped through a shared alias, transitively",
 			[]Advisory{{ID: "A-1", Aliases: []string{"CVE-1"}}, {ID: "B-1", Aliases: []string{"CVE-2"}}, {ID: "C-1", Aliases: []string{"CVE-1", "CVE-2"}, Severity: Low}},
 			[]Advisory{{ID: "C-1", Aliases: []string{"CVE-1", "CVE-2", "A-1", "B-1"}, Severity: Low}}},
+		{"PyPA's id before another database's when equally rated",
+			[]Advisory{{ID: "OSV-2024-1", Aliases: []string{"CVE-4"}}, {ID: "PYSEC-9", Aliases: []string{"CVE-4"}}},
+			[]Advisory{{ID: "PYSEC-9", Aliases: []string{"CVE-4", "OSV-2024-1"}}}},
 		{"the worst rating wins over the name's",
 			[]Advisory{{ID: "GHSA-y", Severity: Moderate, Score: 5}, {ID: "PYSEC-2", Aliases: []string{"GHSA-y"}, Severity: Critical, Score: 9.8}},
 			[]Advisory{{ID: "PYSEC-2", Aliases: []string{"GHSA-y"}, Severity: Critical, Score: 9.8}}},
@@ -146,5 +150,38 @@ func TestMergeAliases(t *testing.T) {
 				t.Errorf("got %+v\nwant %+v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestAdvisoryOrder: worst rated first, a rating beating a bare score; then
+// the higher score; then the id.
+func TestAdvisoryOrder(t *testing.T) {
+	got := finish([]Advisory{
+		{ID: "A-3", Severity: Moderate, Score: 6.9},
+		{ID: "A-2", Severity: High}, // rated by its database, no vector
+		{ID: "A-5", Severity: Moderate, Score: 4.0},
+		{ID: "A-1", Severity: Moderate, Score: 4.0},
+		{ID: "A-4"},
+	})
+	if want := []string{"A-2", "A-3", "A-1", "A-5", "A-4"}; !slices.Equal(ids(got), want) {
+		t.Errorf("order %v, want %v", ids(got), want)
+	}
+}
+
+// TestLoadDBSkipsHiddenDirs: a checkout's .git or .github holds no record,
+// even one that parses; a database kept in a hidden directory is still read.
+func TestLoadDBSkipsHiddenDirs(t *testing.T) {
+	rec, err := os.ReadFile("testdata/osv-real/GHSA-2g68-c3qc-8985.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Join(t.TempDir(), ".osv")
+	for _, p := range []string{"vulns/GHSA-2g68-c3qc-8985.json", ".cache/copy/GHSA-2g68-c3qc-8985.json"} {
+		os.MkdirAll(filepath.Join(root, filepath.Dir(p)), 0o755)
+		os.WriteFile(filepath.Join(root, p), rec, 0o644)
+	}
+	db, err := LoadDB(root)
+	if err != nil || db.Records != 1 || db.Skipped != 0 {
+		t.Errorf("records %d skipped %d: %v", db.Records, db.Skipped, err)
 	}
 }
