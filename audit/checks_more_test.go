@@ -194,7 +194,7 @@ var processCases = []checkCase{
 	{check: "dependency-vulns", name: "nothing known", changes: []change{vulns(&Vulns{Source: "OSV test records", Checked: []Package{{"flask", "3.1.0", "installed: sp/flask-3.1.0.dist-info"}}})}, status: Pass, msg: "no known vulnerability in the 1 packages installed"},
 	{check: "dependency-vulns", name: "a high advisory", changes: []change{vulns(&Vulns{Source: "OSV", Checked: []Package{{"werkzeug", "2.2.2", "installed: sp/w"}},
 		Matches: []VulnMatch{{Package: Package{"werkzeug", "2.2.2", "installed: sp/w"}, Advisories: []Advisory{{ID: "GHSA-2g68-c3qc-8985", Aliases: []string{"CVE-2024-34069"}, Severity: "high", Fixed: []string{"3.0.3"}}}}}})},
-		status: Fail, msg: "werkzeug 2.2.2", ev: "werkzeug==2.2.2: GHSA-2g68-c3qc-8985, CVE-2024-34069 (high); fixed in 3.0.3", fix: "pin werkzeug>=3.0.3 in the requirements (the slug installed 2.2.2)"},
+		status: Fail, msg: "werkzeug 2.2.2 (1 advisory)", ev: "werkzeug==2.2.2: GHSA-2g68-c3qc-8985, CVE-2024-34069 (high); fixed in 3.0.3", fix: "pin werkzeug>=3.0.3 in the requirements (the slug installed 2.2.2)"},
 	{check: "dependency-vulns", name: "a moderate advisory warns", changes: []change{vulns(&Vulns{Source: "OSV", Checked: []Package{{"flask", "2.2.2", "requirements.txt:1"}},
 		Matches: []VulnMatch{{Package: Package{"flask", "2.2.2", "requirements.txt:1"}, Advisories: []Advisory{{ID: "PYSEC-2023-62", Aliases: []string{"CVE-2023-30861", "GHSA-m2qf-hxjv-5gpq"}, Severity: "moderate", Fixed: []string{"2.2.5", "2.3.2"}}}}}})},
 		status: Warn, fix: "requirements.txt:1: flask==2.2.5"},

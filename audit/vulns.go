@@ -108,7 +108,7 @@ func runDependencyVulns(v *View) Outcome {
 			}
 			ev = append(ev, Evidence{Text: line + " [" + m.Package.Source + "]"})
 		}
-		what := fmt.Sprintf("%s %s (%d advisories)", m.Package.Name, m.Package.Version, len(m.Advisories))
+		what := fmt.Sprintf("%s %s (%s)", m.Package.Name, m.Package.Version, advisories(len(m.Advisories)))
 		if severityRank(worst) >= severityRank("high") {
 			fails = append(fails, what)
 		} else {
@@ -135,9 +135,9 @@ func runDependencyVulns(v *View) Outcome {
 	}
 	switch {
 	case len(fails) > 0:
-		return Failf("known high or critical vulnerabilities in %s", strings.Join(fails, "; ")).WithEv(ev...).Fix("%s", fix).Sure()
+		return Failf("known high or critical vulnerabilities in %s", strings.Join(fails, "; ")).WithEv(ev...).With("looked up in "+vs.Source).Fix("%s", fix).Sure()
 	case len(warns) > 0:
-		return Warnf("known vulnerabilities in %s", strings.Join(warns, "; ")).WithEv(ev...).Fix("%s", fix).Sure()
+		return Warnf("known vulnerabilities in %s", strings.Join(warns, "; ")).WithEv(ev...).With("looked up in "+vs.Source).Fix("%s", fix).Sure()
 	case vs.Unread > 0:
 		// an unreadable record may be the one that names a package here
 		return Warnf("%d advisory records of %s could not be read: nothing found is not nothing there", vs.Unread, vs.Source).
@@ -148,6 +148,13 @@ func runDependencyVulns(v *View) Outcome {
 			With("looked up in " + vs.Source).Fix("pin them with == or install from a lock file")
 	}
 	return Passf("no known vulnerability in the %d packages %s", len(vs.Checked), installedOrPinned(vs)).With("looked up in " + vs.Source)
+}
+
+func advisories(n int) string {
+	if n == 1 {
+		return "1 advisory"
+	}
+	return fmt.Sprintf("%d advisories", n)
 }
 
 // upgradeLine says where and how to upgrade: the pinning line itself for a

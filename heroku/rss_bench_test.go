@@ -33,7 +33,7 @@ func BenchmarkFleetAuditRSS(b *testing.B) {
 			out := filepath.Join(b.TempDir(), "report.json")
 			var rss int64
 			for b.Loop() {
-				cmd := exec.Command(bin, "--team", "acme", "--api-url", api.srv.URL, "--vuln-db", "../vulns/testdata/osv-real", "-f", "json", "-o", out)
+				cmd := exec.Command(bin, "--team", "acme", "--api-url", api.srv.URL, "--vuln-db", "../fixtures/osv", "-f", "json", "-o", out)
 				cmd.Env = append(os.Environ(), "HEROKU_API_KEY="+testToken, "NO_COLOR=1")
 				stderr, err := cmd.CombinedOutput()
 				if code := cmd.ProcessState.ExitCode(); code != 0 && code != 1 {

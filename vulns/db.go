@@ -80,11 +80,22 @@ func LoadDBLimits(path string, lim Limits) (*DB, error) {
 	}
 	l := &loader{lim: lim, db: &DB{byName: map[string][]*Record{}}}
 	if st.IsDir() {
-		err = l.dir(path)
+		err = l.dir(os.DirFS(path), path)
 	} else {
 		err = l.zip(path)
 	}
 	if err != nil {
+		return nil, err
+	}
+	return l.db, nil
+}
+
+// LoadFS reads the OSV records (JSON or YAML) of a file system, such as
+// the sample records a binary embeds, with default Limits; name stands for
+// it in notices.
+func LoadFS(fsys fs.FS, name string) (*DB, error) {
+	l := &loader{lim: Limits{}.withDefaults(), db: &DB{byName: map[string][]*Record{}}}
+	if err := l.dir(fsys, name); err != nil {
 		return nil, err
 	}
 	return l.db, nil
@@ -200,10 +211,12 @@ func (l *loader) zip(path string) error {
 	return nil
 }
 
-func (l *loader) dir(root string) error {
-	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+// dir reads the records of a directory tree; shown names it in notices.
+func (l *loader) dir(fsys fs.FS, shown string) error {
+	return fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		name := filepath.Join(shown, filepath.FromSlash(p))
 		if err != nil {
-			l.notice(p, "%v", err)
+			l.notice(name, "%v", err)
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
 			}
@@ -211,7 +224,7 @@ func (l *loader) dir(root string) error {
 		}
 		if d.IsDir() {
 			// a checkout's .git and .github hold no record
-			if strings.HasPrefix(d.Name(), ".") && p != root {
+			if strings.HasPrefix(d.Name(), ".") && p != "." {
 				return fs.SkipDir
 			}
 			return nil
@@ -220,15 +233,15 @@ func (l *loader) dir(root string) error {
 			return nil
 		}
 		if !d.Type().IsRegular() {
-			l.notice(p, "not a regular file")
+			l.notice(name, "not a regular file")
 			return nil
 		}
 		info, err := d.Info()
 		if err != nil {
-			l.notice(p, "%v", err)
+			l.notice(name, "%v", err)
 			return nil
 		}
-		return l.read(p, info.Size(), func() (io.ReadCloser, error) { return os.Open(p) })
+		return l.read(name, info.Size(), func() (io.ReadCloser, error) { return fsys.Open(p) })
 	})
 }
 

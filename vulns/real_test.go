@@ -6,11 +6,11 @@ import (
 )
 
 // TestRealRecords matches versions against real records of the GitHub
-// Advisory Database (testdata/osv-real/SOURCES.md names each file's path
+// Advisory Database (fixtures/osv/SOURCES.md names each file's path
 // and commit): the ids, the fix for the range a version falls in, and the
 // severity the record's own CVSS vector gives.
 func TestRealRecords(t *testing.T) {
-	db, err := LoadDB("testdata/osv-real")
+	db, err := LoadDB("../fixtures/osv")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,7 +56,7 @@ func TestPyPACheckout(t *testing.T) {
 // with the PyPA record's id and fixes added.
 func TestPyPAWithGitHubRecords(t *testing.T) {
 	dir := t.TempDir()
-	for _, p := range []string{"osv-real/GHSA-m2qf-hxjv-5gpq.json", "osv-pypa/vulns/flask/PYSEC-2023-62.yaml"} {
+	for _, p := range []string{"../../fixtures/osv/GHSA-m2qf-hxjv-5gpq.json", "osv-pypa/vulns/flask/PYSEC-2023-62.yaml"} {
 		data, err := os.ReadFile(filepath.Join("testdata", p))
 		if err != nil {
 			t.Fatal(err)
@@ -171,7 +171,7 @@ func TestAdvisoryOrder(t *testing.T) {
 // TestLoadDBSkipsHiddenDirs: a checkout's .git or .github holds no record,
 // even one that parses; a database kept in a hidden directory is still read.
 func TestLoadDBSkipsHiddenDirs(t *testing.T) {
-	rec, err := os.ReadFile("testdata/osv-real/GHSA-2g68-c3qc-8985.json")
+	rec, err := os.ReadFile("../fixtures/osv/GHSA-2g68-c3qc-8985.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -107,6 +107,10 @@ func runAudit(ctx context.Context, opts Options, sys system, code *int) error {
 		}
 	case opts.Offline:
 		// nothing leaves the machine: dependency-vulns skips, saying how
+	case opts.Fixtures != "":
+		if popt.Vulns, err = fixtureLookup(opts.Fixtures); err != nil {
+			return err
+		}
 	case sys.OSVURL != "" || sys.RealSystem && opts.Fixtures == "":
 		popt.Vulns = osvLookup(sys.OSVURL)
 	}

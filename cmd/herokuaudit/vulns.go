@@ -3,8 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/herokuaudit/herokuaudit/audit"
+	"github.com/herokuaudit/herokuaudit/fixtures"
 	"github.com/herokuaudit/herokuaudit/vulns"
 )
 
@@ -23,7 +27,40 @@ func vulnLookup(path string) (lookupFunc, []string, error) {
 	if db.Skipped > 0 {
 		notices = append(notices, fmt.Sprintf("--vuln-db %s: %d of %d records could not be read", path, db.Skipped, db.Records))
 	}
-	source := fmt.Sprintf("the OSV database %s (%d records)", path, db.Records)
+	return dbLookup(db, fmt.Sprintf("the OSV database %s (%d records)", path, db.Records)), notices, nil
+}
+
+// fixtureLookup looks the sample apps' packages up in the handful of real
+// advisory records kept beside them (osv/ of the fixtures, built into the
+// binary for the demo): enough to show dependency-vulns at work, and said to
+// be no more than that. Fixtures without records look nothing up.
+func fixtureLookup(name string) (lookupFunc, error) {
+	var db *vulns.DB
+	var err error
+	switch dir := filepath.Join(name, "osv"); {
+	case name == demoFixtures:
+		db, err = vulns.LoadFS(fixtures.OSV(), "osv")
+	case isDir(dir):
+		db, err = vulns.LoadDB(dir)
+	default:
+		return nil, nil
+	}
+	if err != nil {
+		return nil, troublef("the fixtures' advisory records: %v", err)
+	}
+	if db.Skipped > 0 {
+		return nil, troublef("the fixtures' advisory records: %d of %d could not be read: %s", db.Skipped, db.Records+db.Skipped, strings.Join(db.Notices, "; "))
+	}
+	return dbLookup(db, fmt.Sprintf("the %d sample advisory records of the fixtures (not OSV's database: give --vuln-db, or audit a real app, for that)", db.Records)), nil
+}
+
+func isDir(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
+}
+
+// dbLookup is the pipeline's lookup over an offline database.
+func dbLookup(db *vulns.DB, source string) lookupFunc {
 	return func(_ context.Context, invs [][]audit.Package) ([]*audit.Vulns, error) {
 		found := map[vulns.Query][]vulns.Advisory{}
 		for _, inv := range invs {
@@ -39,7 +76,7 @@ func vulnLookup(path string) (lookupFunc, []string, error) {
 			v.Unread = db.Skipped
 		}
 		return out, nil
-	}, notices, nil
+	}
 }
 
 // osvLookup returns the lookup that asks OSV's API: only package names and

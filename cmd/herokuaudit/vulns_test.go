@@ -208,7 +208,7 @@ func TestVulnerableWerkzeugInTheSlug(t *testing.T) {
 // packages each, 1,251 distinct package-versions in all) against a fake OSV
 // and reports the batch queries per run: one per 1,000 distinct ones, so 2.
 func BenchmarkOSVLookupFleet(b *testing.B) {
-	url, batches := fakeOSV(b, filepath.Join(startDir, "../../vulns/testdata/osv-real"))
+	url, batches := fakeOSV(b, filepath.Join(startDir, "../../fixtures/osv"))
 	b.Setenv("XDG_CACHE_HOME", b.TempDir())
 	b.Setenv("HOME", b.TempDir())
 	invs := make([][]audit.Package, 500)
@@ -236,4 +236,48 @@ func BenchmarkOSVLookupFleet(b *testing.B) {
 	}
 	b.ReportMetric(float64(*batches), "batches/op")
 	b.ReportMetric(float64(len(distinct)), "distinct-versions")
+}
+
+// TestFixtureAdvisories: the sample apps are looked up in the real records
+// kept beside them (fixtures/osv, built into the binary for the demo), and
+// say so; fixtures without records, or --offline, look nothing up; a broken
+// record stops the run rather than pass for an empty database.
+func TestFixtureAdvisories(t *testing.T) {
+	noRecords := t.TempDir()
+	os.CopyFS(noRecords, os.DirFS(fixturesDir))
+	os.RemoveAll(filepath.Join(noRecords, "osv"))
+	broken := t.TempDir()
+	os.CopyFS(broken, os.DirFS(fixturesDir))
+	os.WriteFile(filepath.Join(broken, "osv", "GHSA-bad.json"), []byte(`{"id": "GHSA-bad", "affected": [`), 0o644)
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		code   int
+		status string
+		want   string // in the finding, or on stderr when it is a run error
+	}{
+		{"demo", []string{"--fixtures", demoFixtures}, exitGate, "fail", "werkzeug==2.2.2: GHSA-2g68-c3qc-8985, CVE-2024-34069 (high)"},
+		{"fixtures directory", []string{"--fixtures", fixturesDir}, exitGate, "fail", "looked up in the 9 sample advisory records of the fixtures (not OSV's database"},
+		{"--offline", []string{"--fixtures", demoFixtures, "--offline"}, exitOK, "skip", "vulnerabilities not looked up"},
+		{"fixtures without records", []string{"--fixtures", noRecords}, exitOK, "skip", "vulnerabilities not looked up"},
+		{"a broken record", []string{"--fixtures", broken}, exitTrouble, "", "osv/GHSA-bad.json"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append(append([]string{}, tc.args...), "-f", "json", "--only", "dependency-vulns", "flask-insecure")
+			code, out, errOut := runCLI(t, nil, args...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d\n%s", code, tc.code, errOut)
+			}
+			if tc.status == "" {
+				if !strings.Contains(errOut, tc.want) {
+					t.Errorf("stderr %q lacks %q", errOut, tc.want)
+				}
+				return
+			}
+			f := findingOf(t, out, "flask-insecure", "dependency-vulns")
+			if js, _ := json.Marshal(f); f["status"] != tc.status || !strings.Contains(string(js), tc.want) {
+				t.Errorf("finding %s, want %s with %q", js, tc.status, tc.want)
+			}
+		})
+	}
 }
