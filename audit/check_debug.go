@@ -91,10 +91,15 @@ func defaultDebugConfigs(v *View) debugDefaults {
 	var d debugDefaults
 	for _, f := range v.Source(pysrc.DebugDefaultConfig) {
 		ev := inFile(f.File, f.Line, "%s:%d: %s", f.File, f.Line, f.Detail)
-		what := "DEBUG = True in " + f.Scope + ", which the app loads by default"
+		debugIn := "DEBUG = True in " + f.Scope
 		fix := fmt.Sprintf("set DEBUG = False in %s (%s:%d) or load a production config by default", f.Scope, f.File, f.Line)
+		if f.Loaded != "" && f.Loaded != f.Scope {
+			debugIn += ", inherited by " + f.Loaded
+			fix = fmt.Sprintf("set DEBUG = False in %s, or in %s (%s:%d), or load a production config by default", f.Loaded, f.Scope, f.File, f.Line)
+		}
+		what := debugIn + ", which the app loads by default"
 		if f.Value == "" {
-			d.fails = append(d.fails, "DEBUG = True in "+f.Scope+", which the app loads")
+			d.fails = append(d.fails, debugIn+", which the app loads")
 			d.evidence = append(d.evidence, ev)
 			d.fix = append(d.fix, fix)
 			continue

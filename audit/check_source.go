@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"cmp"
 	"fmt"
 	"path"
 	"slices"
@@ -214,7 +215,7 @@ var debugInSource = Check{
 		msg := "debug mode switched on in code"
 		for _, h := range hits {
 			if h.Kind == pysrc.DebugDefaultConfig {
-				msg += fmt.Sprintf(" (%s, with DEBUG = True, is the config loaded by default)", h.Scope)
+				msg += fmt.Sprintf(" (%s, with DEBUG = True, is the config loaded by default)", cmp.Or(h.Loaded, h.Scope))
 				break
 			}
 		}

@@ -179,6 +179,13 @@ func TestDebugInCode(t *testing.T) {
 		{name: "from_object of the development class, always", check: debugMode,
 			files:  map[string]string{"config.py": devConfig, "app.py": "app.config.from_object('config.DevelopmentConfig')\n"},
 			status: Fail, msg: "DEBUG = True in DevelopmentConfig, which the app loads", evFile: "config.py", evLine: 7},
+		// the production class loaded by default inherits DEBUG = True
+		{name: "an inherited DEBUG = True", check: debugMode,
+			files:  map[string]string{"config.py": "class Config:\n    DEBUG = True\n\nclass ProductionConfig(Config):\n    TESTING = False\n", "app.py": "app.config.from_object(os.environ.get('APP_SETTINGS', 'config.ProductionConfig'))\n"},
+			status: Fail, msg: "DEBUG = True in Config, inherited by ProductionConfig, which the app loads by default (APP_SETTINGS is unset)", evFile: "config.py", evLine: 2},
+		{name: "debug-in-source names the class loaded", check: debugInSource,
+			files:  map[string]string{"config.py": "class Config:\n    DEBUG = True\n\nclass ProductionConfig(Config):\n    TESTING = False\n", "app.py": "app.config.from_object('config.ProductionConfig')\n"},
+			status: Warn, msg: "ProductionConfig, with DEBUG = True, is the config loaded by default", evFile: "config.py", evLine: 2},
 		{name: "a DevelopmentConfig production does not select by default", check: debugMode,
 			files:  map[string]string{"config.py": devConfig, "app.py": "app.config.from_object(config[os.getenv('FLASK_CONFIG', 'production')])\n"},
 			status: Pass},

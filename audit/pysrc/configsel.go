@@ -1,7 +1,9 @@
 package pysrc
 
 import (
+	"maps"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -28,6 +30,14 @@ type configSelect struct {
 	name string // a map key, a class name or a dotted path to a class
 	file string
 	line int
+}
+
+// classFact is a class statement: its bases (last names, in order) and
+// whether its body assigns DEBUG itself, to any value, on any path.
+type classFact struct {
+	name      string
+	bases     []string
+	setsDebug bool
 }
 
 // configEntry is one `"key": ClassName` entry of a dict display.
@@ -162,12 +172,109 @@ func (f *pyfile) configMaps(s stmt) {
 	}
 }
 
+// classHeader records a class statement and its bases:
+// `class ProductionConfig(Config, mixins.Logging, metaclass=M):`.
+func (f *pyfile) classHeader(s stmt) {
+	if len(f.classes) >= maxConfigFacts || s.header.name == "" {
+		return
+	}
+	c := classFact{name: s.header.name}
+	for i := s.from; i < s.to; i++ {
+		if !f.isOp(i, "(") {
+			continue
+		}
+		end := f.partner(i)
+		for a := i + 1; a < end && len(c.bases) < 8; {
+			b := a
+			for b < end && !(f.isOp(b, ",") && f.opener(b) == i) {
+				b++
+			}
+			if name, ok := f.dottedName(a, b); ok { // keyword arguments are not bases
+				c.bases = append(c.bases, name)
+			}
+			a = b + 1
+		}
+		break
+	}
+	f.classes = append(f.classes, c)
+}
+
+// classSetsDebug marks the class whose body (not a method) assigns DEBUG.
+func (f *pyfile) classSetsDebug(s stmt) {
+	class, ok := classBody(s.fr)
+	if !ok {
+		return
+	}
+	for i := len(f.classes) - 1; i >= 0; i-- {
+		if f.classes[i].name == class {
+			f.classes[i].setsDebug = true
+			return
+		}
+	}
+}
+
+// inheritedDebug returns the classes whose DEBUG = True class reaches
+// through its bases, for a class that does not set DEBUG itself: Python
+// looks the attribute up base by base, left to right, depth first (the MRO
+// of single and simple multiple inheritance), and stops at the first class
+// that sets it.
+func inheritedDebug(class string, classes map[string][]classFact, debugTrue map[string]bool) []string {
+	var found []string
+	seen := map[string]bool{}
+	var walk func(name string, depth int) bool // true once DEBUG is set on the path
+	walk = func(name string, depth int) bool {
+		if depth > 10 || seen[name] {
+			return false
+		}
+		seen[name] = true
+		defs, ok := classes[name]
+		if !ok {
+			return false
+		}
+		settled := false
+		for _, c := range defs { // same-named classes: each could be the one imported
+			switch {
+			case c.setsDebug && debugTrue[name]:
+				found = append(found, name)
+				settled = true
+			case c.setsDebug:
+				settled = true
+			default:
+				for _, b := range c.bases {
+					if walk(b, depth+1) {
+						settled = true
+						break
+					}
+				}
+			}
+		}
+		return settled
+	}
+	for _, c := range classes[class] {
+		if c.setsDebug {
+			return nil
+		}
+	}
+	walk(class, 0)
+	return slices.DeleteFunc(found, func(n string) bool { return n == class })
+}
+
 // defaultConfigs adds a DebugDefaultConfig finding for each config class
 // with DEBUG = True (a DebugConfig finding in a class body) that a
 // selection names by default, directly or through a map.
-func defaultConfigs(rs []result, selects []configSelect, entries []configEntry) []result {
+func defaultConfigs(rs []result, selects []configSelect, entries []configEntry, classList []classFact) []result {
 	if len(selects) == 0 {
 		return rs
+	}
+	classes := map[string][]classFact{}
+	for _, c := range classList {
+		classes[c.name] = append(classes[c.name], c)
+	}
+	debugTrue := map[string]bool{}
+	for _, r := range rs {
+		if r.Kind == DebugConfig && r.Scope != "" && r.Detail == "DEBUG = True in "+r.Scope {
+			debugTrue[r.Scope] = true
+		}
 	}
 	chosen := map[string][]configSelect{} // class -> selections naming it
 	for _, sel := range selects {
@@ -183,22 +290,41 @@ func defaultConfigs(rs []result, selects []configSelect, entries []configEntry) 
 			}
 		}
 	}
+	// a chosen class that inherits DEBUG = True: reported at the base's
+	// assignment, naming the class loaded
+	inherits := map[string][]string{} // base -> chosen classes inheriting its DEBUG = True
+	for _, c := range slices.Sorted(maps.Keys(chosen)) {
+		for _, base := range inheritedDebug(c, classes, debugTrue) {
+			inherits[base] = append(inherits[base], c)
+		}
+	}
 	out := rs
 	for _, r := range rs {
 		if r.Kind != DebugConfig || r.Scope == "" || r.Detail != "DEBUG = True in "+r.Scope {
 			continue
 		}
 		for _, sel := range chosen[r.Scope] {
-			n := r
-			n.Kind, n.Value = DebugDefaultConfig, sel.env
-			where := sel.file + ":" + strconv.Itoa(sel.line)
-			if sel.env == "" {
-				n.Detail = clip("DEBUG = True in " + r.Scope + ", the config " + where + " loads")
-			} else {
-				n.Detail = clip("DEBUG = True in " + r.Scope + ", the config " + where + " loads when " + sel.env + " is unset")
+			out = append(out, loadedDebug(r, sel, r.Scope, "DEBUG = True in "+r.Scope))
+		}
+		for _, c := range inherits[r.Scope] {
+			for _, sel := range chosen[c] {
+				out = append(out, loadedDebug(r, sel, c, "DEBUG = True in "+r.Scope+", inherited by "+c))
 			}
-			out = append(out, n)
 		}
 	}
 	return out
+}
+
+// loadedDebug is the DebugDefaultConfig finding of a DEBUG = True (r) that
+// the selection sel loads; what says where DEBUG comes from.
+func loadedDebug(r result, sel configSelect, loaded, what string) result {
+	n := r
+	n.Kind, n.Value, n.Loaded = DebugDefaultConfig, sel.env, loaded
+	where := sel.file + ":" + strconv.Itoa(sel.line)
+	if sel.env == "" {
+		n.Detail = clip(what + ", the config " + where + " loads")
+	} else {
+		n.Detail = clip(what + ", the config " + where + " loads when " + sel.env + " is unset")
+	}
+	return n
 }

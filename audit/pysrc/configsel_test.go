@@ -88,6 +88,24 @@ func TestDebugDefaultConfig(t *testing.T) {
 			want: []want{{DebugDefaultConfig, 7, "", "DevelopmentConfig", "app.py:13 loads"}},
 		},
 
+		// inheritance: Python finds DEBUG on the first base that sets it
+		{
+			name: "the loaded class inherits DEBUG = True",
+			files: map[string]string{
+				"config.py": "class Config:\n    DEBUG = True\n    TESTING = False\n\nclass ProductionConfig(Config):\n    SQLALCHEMY_ECHO = False\n",
+				"app.py":    "app.config.from_object(os.environ.get('APP_SETTINGS', 'config.ProductionConfig'))\n",
+			},
+			want: []want{{DebugDefaultConfig, 2, "APP_SETTINGS", "Config", "DEBUG = True in Config, inherited by ProductionConfig, the config app.py:1 loads when APP_SETTINGS is unset"}},
+		},
+		{
+			name: "inherited over two levels, from a base in another module",
+			files: map[string]string{
+				"settings/base.py": "class BaseConfig(object):\n    DEBUG = True\n",
+				"settings/prod.py": "from settings.base import BaseConfig\n\nclass StagingConfig(base.BaseConfig):\n    pass\n\nclass ProdConfig(StagingConfig, LoggingMixin):\n    pass\n",
+				"app.py":           "app.config.from_object('settings.prod.ProdConfig')\n",
+			},
+			want: []want{{DebugDefaultConfig, 2, "", "BaseConfig", "DEBUG = True in BaseConfig, inherited by ProdConfig, the config app.py:1 loads"}},
+		},
 		{
 			name: "the default is production",
 			files: map[string]string{
@@ -114,6 +132,34 @@ func TestDebugDefaultConfig(t *testing.T) {
 			files: map[string]string{
 				"config.py": configClasses,
 				"app.py":    "if os.getenv('LOCAL'):\n    app.config.from_object('config.DevelopmentConfig')\nelse:\n    app.config.from_object('config.ProductionConfig')\n",
+			},
+		},
+		{
+			name: "the loaded class overrides the inherited DEBUG",
+			files: map[string]string{
+				"config.py": "class Config:\n    DEBUG = True\n\nclass ProductionConfig(Config):\n    DEBUG = os.environ.get('DEBUG') == '1'\n",
+				"app.py":    "app.config.from_object('config.ProductionConfig')\n",
+			},
+		},
+		{
+			name: "a nearer base turns it off",
+			files: map[string]string{
+				"config.py": "class Config:\n    DEBUG = True\n\nclass Quiet(Config):\n    DEBUG = False\n\nclass ProductionConfig(Quiet, Config):\n    pass\n",
+				"app.py":    "app.config.from_object('config.ProductionConfig')\n",
+			},
+		},
+		{
+			name: "DEBUG set in a method is not the class's",
+			files: map[string]string{
+				"config.py": "class Config:\n    DEBUG = True\n\nclass ProductionConfig(Config):\n    DEBUG = False\n    def init_app(self, app):\n        DEBUG = True\n",
+				"app.py":    "app.config.from_object('config.ProductionConfig')\n",
+			},
+		},
+		{
+			name: "a class that inherits from itself by name does not loop",
+			files: map[string]string{
+				"config.py": "class Config(Config):\n    pass\n\nclass A(B):\n    pass\n\nclass B(A):\n    pass\n",
+				"app.py":    "app.config.from_object('config.A')\napp.config.from_object('config.Config')\n",
 			},
 		},
 		{

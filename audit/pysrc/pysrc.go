@@ -92,6 +92,9 @@ type Finding struct {
 	// Scope is the innermost enclosing class name, "__main__" under
 	// `if __name__ == "__main__":`, else "". Template findings have none.
 	Scope string
+	// Loaded is, for DebugDefaultConfig, the class the app loads: Scope
+	// itself, or a class that inherits DEBUG = True from Scope.
+	Loaded string
 }
 
 // Scan scans every Python source and template in files (path -> content,
@@ -133,6 +136,7 @@ func Scan(files map[string][]byte) []Finding {
 		facts.corsConfigured = facts.corsConfigured || o.ff.corsConfigured
 		facts.selects = append(facts.selects, o.ff.selects...)
 		facts.entries = append(facts.entries, o.ff.entries...)
+		facts.classes = append(facts.classes, o.ff.classes...)
 	}
 	return finish(all, facts)
 }
@@ -149,6 +153,7 @@ type fileFacts struct {
 	corsConfigured bool // CORS_ORIGINS / CORS_RESOURCES set in code
 	selects        []configSelect
 	entries        []configEntry
+	classes        []classFact
 }
 
 // result is a finding plus what the scan needs internally.
@@ -168,7 +173,7 @@ func scanFile(p string, data []byte) ([]result, fileFacts) {
 		f := newPyFile(p, clean, data)
 		f.scan()
 		defer f.release()
-		return f.out, fileFacts{corsConfigured: f.corsConfigured, selects: f.selects, entries: f.entries}
+		return f.out, fileFacts{corsConfigured: f.corsConfigured, selects: f.selects, entries: f.entries, classes: f.classes}
 	case isTemplate(clean):
 		return scanTemplate(p, data), fileFacts{}
 	}
@@ -177,7 +182,7 @@ func scanFile(p string, data []byte) ([]result, fileFacts) {
 
 func finish(rs []result, facts fileFacts) []Finding {
 	corsConfigured := facts.corsConfigured
-	rs = defaultConfigs(rs, facts.selects, facts.entries)
+	rs = defaultConfigs(rs, facts.selects, facts.entries, facts.classes)
 	type key struct {
 		file  string
 		kind  Kind

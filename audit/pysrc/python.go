@@ -28,6 +28,7 @@ type pyfile struct {
 	binds          map[string]*binding // how each name is bound, for constants
 	selects        []configSelect      // config classes chosen by name (configsel.go)
 	entries        []configEntry       // "key": ClassName entries of dicts
+	classes        []classFact         // class statements: bases, and whether DEBUG is set
 }
 
 // binding counts the bindings of a name in a file. A name bound exactly
@@ -97,6 +98,8 @@ func (f *pyfile) scan() {
 		}
 		if s.header == nil {
 			f.assignRules(s)
+		} else if s.header.kind == frClass {
+			f.classHeader(s)
 		}
 		f.callRules(s)
 		f.dictRules(s)
@@ -355,6 +358,9 @@ func (f *pyfile) assignRules(s stmt) {
 		line := f.toks[tr[0]].line
 		if name := secretName(t); name != "" {
 			f.secretValue(s, int(line), name, va, vb, func(rhs string) string { return lhs + " = " + rhs })
+		}
+		if t.kind == tgName && t.name == "DEBUG" {
+			f.classSetsDebug(s)
 		}
 		switch {
 		case t.kind == tgName && t.name == "DEBUG" && f.isTrue(va, vb):
