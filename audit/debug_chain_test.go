@@ -186,6 +186,11 @@ func TestDebugInCode(t *testing.T) {
 		{name: "debug-in-source names the class loaded", check: debugInSource,
 			files:  map[string]string{"config.py": "class Config:\n    DEBUG = True\n\nclass ProductionConfig(Config):\n    TESTING = False\n", "app.py": "app.config.from_object('config.ProductionConfig')\n"},
 			status: Warn, msg: "ProductionConfig, with DEBUG = True, is the config loaded by default", evFile: "config.py", evLine: 2},
+		// an app factory's default config, the factory called bare by gunicorn
+		{name: "create_app()'s development default", check: debugMode,
+			files: map[string]string{"config.py": devConfig, "Procfile": "web: gunicorn 'app:create_app()'\n",
+				"app/__init__.py": "from config import config\n\ndef create_app(config_name='development'):\n    app = Flask(__name__)\n    app.config.from_object(config[config_name])\n    return app\n"},
+			status: Fail, msg: "DEBUG = True in DevelopmentConfig, which the app loads", evFile: "config.py", evLine: 7, ev: "called bare at Procfile:1"},
 		{name: "a DevelopmentConfig production does not select by default", check: debugMode,
 			files:  map[string]string{"config.py": devConfig, "app.py": "app.config.from_object(config[os.getenv('FLASK_CONFIG', 'production')])\n"},
 			status: Pass},

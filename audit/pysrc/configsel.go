@@ -30,6 +30,10 @@ type configSelect struct {
 	name string // a map key, a class name or a dotted path to a class
 	file string
 	line int
+	// factory and param: the selection is the default of a parameter of
+	// an app factory, `def create_app(config_name="development")`, used
+	// only where something calls the factory with no arguments.
+	factory, param string
 }
 
 // classFact is a class statement: its bases (last names, in order) and
@@ -100,10 +104,16 @@ func (f *pyfile) configLookup(c call, key string) {
 
 // fromObject records app.config.from_object("config.DevelopmentConfig")
 // and from_object(DevelopmentConfig): a class loaded whatever the
-// environment says, unless the call sits in a conditional block.
+// environment says, unless the call sits in a conditional block; and
+// from_object(config[config_name]) in `def create_app(config_name="dev")`.
 func (f *pyfile) fromObject(s stmt, c call, args []arg) {
 	p := positional(args)
 	if len(p) != 1 || len(args) != 1 || len(f.selects) >= maxConfigFacts || conditional(s.fr) {
+		return
+	}
+	if sel, ok := f.factoryDefault(s, p[0]); ok {
+		sel.line = int(f.toks[c.start].line)
+		f.selects = append(f.selects, sel)
 		return
 	}
 	name, ok := f.dottedName(p[0].from, p[0].to)
@@ -115,6 +125,88 @@ func (f *pyfile) fromObject(s stmt, c call, args []arg) {
 		name = v
 	}
 	f.selects = append(f.selects, configSelect{name: name, file: f.path, line: int(f.toks[c.start].line)})
+}
+
+// factoryDefault reads a from_object argument that is a parameter of the
+// enclosing function, or a map indexed by one (`config[config_name]`), when
+// that parameter has a string default: `def create_app(config_name="dev")`.
+func (f *pyfile) factoryDefault(s stmt, a arg) (configSelect, bool) {
+	var fn *frame
+	for fr := s.fr; fr != nil; fr = fr.parent {
+		if fr.kind == frDef {
+			fn = fr
+			break
+		}
+		if fr.kind == frClass {
+			return configSelect{}, false
+		}
+	}
+	x, y := f.stripParens(a.from, a.to)
+	var param int
+	switch {
+	case fn == nil:
+		return configSelect{}, false
+	case y-x == 1 && f.toks[x].kind == tkName:
+		param = x
+	case y-x == 4 && f.toks[x].kind == tkName && f.isOp(x+1, "[") && f.toks[x+2].kind == tkName && f.isOp(x+3, "]"):
+		param = x + 2
+	default:
+		return configSelect{}, false
+	}
+	name := f.text(param)
+	def, ok := f.paramDefault(fn, name)
+	if !ok || !selectorName.MatchString(def) {
+		return configSelect{}, false
+	}
+	return configSelect{name: def, file: f.path, factory: fn.name, param: name}, true
+}
+
+// paramDefault returns the string literal a def's parameter defaults to:
+// `name="x"` or `name: str = "x"` directly inside its parentheses.
+func (f *pyfile) paramDefault(fn *frame, name string) (string, bool) {
+	open := -1
+	for i := fn.from; i+2 < fn.to; i++ {
+		if f.isName(i, "def") && f.isOp(i+2, "(") {
+			open = i + 2
+			break
+		}
+	}
+	if open < 0 {
+		return "", false
+	}
+	end := f.partner(open)
+	for i := open + 1; i < end; i++ {
+		if f.opener(i) != open || !f.isName(i, name) || !(f.isOp(i-1, "(") || f.isOp(i-1, ",") || f.isOp(i-1, "*")) {
+			continue
+		}
+		j := i + 1
+		if f.isOp(j, ":") { // an annotation: skip to its '='
+			for j < end && !(f.isOp(j, "=") && f.opener(j) == open) && !(f.isOp(j, ",") && f.opener(j) == open) {
+				j++
+			}
+		}
+		if !f.isOp(j, "=") {
+			return "", false
+		}
+		k := j + 1
+		for k < end && !(f.isOp(k, ",") && f.opener(k) == open) {
+			k++
+		}
+		v, _, ok := f.literal(j+1, k)
+		return v, ok
+	}
+	return "", false
+}
+
+// bareCall records a call with no arguments, `create_app()`, by the
+// callee's last name: it is what uses an app factory's defaults.
+func (f *pyfile) bareCall(c call) {
+	if len(f.bareCalls) >= maxConfigFacts || c.close != c.open+1 {
+		return
+	}
+	if _, seen := f.bareCalls[c.last]; !seen {
+		f.bareCalls[c.last] = f.path + ":" + strconv.Itoa(int(f.toks[c.name].line))
+	}
 }
 
 // conditional reports whether a statement runs only on some paths of its
@@ -262,7 +354,11 @@ func inheritedDebug(class string, classes map[string][]classFact, debugTrue map[
 // defaultConfigs adds a DebugDefaultConfig finding for each config class
 // with DEBUG = True (a DebugConfig finding in a class body) that a
 // selection names by default, directly or through a map.
-func defaultConfigs(rs []result, selects []configSelect, entries []configEntry, classList []classFact) []result {
+func defaultConfigs(rs []result, selects []configSelect, entries []configEntry, classList []classFact, bareCalls map[string]string) []result {
+	// a factory's default applies where something calls it bare
+	selects = slices.DeleteFunc(slices.Clone(selects), func(sel configSelect) bool {
+		return sel.factory != "" && bareCalls[sel.factory] == ""
+	})
 	if len(selects) == 0 {
 		return rs
 	}
@@ -304,11 +400,11 @@ func defaultConfigs(rs []result, selects []configSelect, entries []configEntry, 
 			continue
 		}
 		for _, sel := range chosen[r.Scope] {
-			out = append(out, loadedDebug(r, sel, r.Scope, "DEBUG = True in "+r.Scope))
+			out = append(out, loadedDebug(r, sel, r.Scope, "DEBUG = True in "+r.Scope, bareCalls))
 		}
 		for _, c := range inherits[r.Scope] {
 			for _, sel := range chosen[c] {
-				out = append(out, loadedDebug(r, sel, c, "DEBUG = True in "+r.Scope+", inherited by "+c))
+				out = append(out, loadedDebug(r, sel, c, "DEBUG = True in "+r.Scope+", inherited by "+c, bareCalls))
 			}
 		}
 	}
@@ -317,13 +413,16 @@ func defaultConfigs(rs []result, selects []configSelect, entries []configEntry, 
 
 // loadedDebug is the DebugDefaultConfig finding of a DEBUG = True (r) that
 // the selection sel loads; what says where DEBUG comes from.
-func loadedDebug(r result, sel configSelect, loaded, what string) result {
+func loadedDebug(r result, sel configSelect, loaded, what string, bareCalls map[string]string) result {
 	n := r
 	n.Kind, n.Value, n.Loaded = DebugDefaultConfig, sel.env, loaded
 	where := sel.file + ":" + strconv.Itoa(sel.line)
-	if sel.env == "" {
+	switch {
+	case sel.factory != "":
+		n.Detail = clip(what + ", " + sel.factory + "()'s default (" + where + "), called bare at " + bareCalls[sel.factory])
+	case sel.env == "":
 		n.Detail = clip(what + ", the config " + where + " loads")
-	} else {
+	default:
 		n.Detail = clip(what + ", the config " + where + " loads when " + sel.env + " is unset")
 	}
 	return n

@@ -106,6 +106,26 @@ func TestDebugDefaultConfig(t *testing.T) {
 			},
 			want: []want{{DebugDefaultConfig, 2, "", "BaseConfig", "DEBUG = True in BaseConfig, inherited by ProdConfig, the config app.py:1 loads"}},
 		},
+		// an app factory's default: used where the factory is called bare
+		{
+			name: "create_app's default, called bare in wsgi.py",
+			files: map[string]string{
+				"config.py":       configClasses + "config = {'development': DevelopmentConfig, 'production': ProductionConfig}\n",
+				"app/__init__.py": "from config import config\n\ndef create_app(config_name='development'):\n    app = Flask(__name__)\n    app.config.from_object(config[config_name])\n    return app\n",
+				"wsgi.py":         "from app import create_app\n\napp = create_app()\n",
+			},
+			want: []want{{DebugDefaultConfig, 7, "", "DevelopmentConfig",
+				"DEBUG = True in DevelopmentConfig, create_app()'s default (app/__init__.py:5), called bare at wsgi.py:3"}},
+		},
+		{
+			name: "a factory's annotated default, called bare by the Procfile's gunicorn",
+			files: map[string]string{
+				"config.py": configClasses,
+				"app.py":    "def create_app(config_class: str = 'config.DevelopmentConfig'):\n    app = Flask(__name__)\n    app.config.from_object(config_class)\n    return app\n",
+				"Procfile":  "release: flask db upgrade\nweb: gunicorn 'app:create_app()' --workers 2\n",
+			},
+			want: []want{{DebugDefaultConfig, 7, "", "DevelopmentConfig", "create_app()'s default (app.py:3), called bare at Procfile:2"}},
+		},
 		{
 			name: "the default is production",
 			files: map[string]string{
@@ -160,6 +180,31 @@ func TestDebugDefaultConfig(t *testing.T) {
 			files: map[string]string{
 				"config.py": "class Config(Config):\n    pass\n\nclass A(B):\n    pass\n\nclass B(A):\n    pass\n",
 				"app.py":    "app.config.from_object('config.A')\napp.config.from_object('config.Config')\n",
+			},
+		},
+		{
+			name: "a factory every caller gives a config",
+			files: map[string]string{
+				"config.py":       configClasses + "config = {'development': DevelopmentConfig, 'production': ProductionConfig}\n",
+				"app/__init__.py": "def create_app(config_name='development'):\n    app = Flask(__name__)\n    app.config.from_object(config[config_name])\n    return app\n",
+				"wsgi.py":         "app = create_app('production')\n",
+				"Procfile":        "web: gunicorn 'app:create_app(\"production\")'\n",
+			},
+		},
+		{
+			name: "a factory whose default is production",
+			files: map[string]string{
+				"config.py":       configClasses + "config = {'development': DevelopmentConfig, 'production': ProductionConfig}\n",
+				"app/__init__.py": "def create_app(config_name='production'):\n    app.config.from_object(config[config_name])\n",
+				"wsgi.py":         "app = create_app()\n",
+			},
+		},
+		{
+			name: "a factory parameter without a default",
+			files: map[string]string{
+				"config.py":       configClasses + "config = {'development': DevelopmentConfig}\n",
+				"app/__init__.py": "def create_app(config_name):\n    app.config.from_object(config[config_name])\n",
+				"wsgi.py":         "app = create_app()\n",
 			},
 		},
 		{

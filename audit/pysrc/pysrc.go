@@ -15,9 +15,11 @@ package pysrc
 import (
 	"maps"
 	"path"
+	"regexp"
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -137,8 +139,36 @@ func Scan(files map[string][]byte) []Finding {
 		facts.selects = append(facts.selects, o.ff.selects...)
 		facts.entries = append(facts.entries, o.ff.entries...)
 		facts.classes = append(facts.classes, o.ff.classes...)
+		for name, at := range o.ff.bareCalls {
+			if facts.bareCalls == nil {
+				facts.bareCalls = map[string]string{}
+			}
+			if _, seen := facts.bareCalls[name]; !seen {
+				facts.bareCalls[name] = at
+			}
+		}
 	}
+	procfileCalls(files["Procfile"], &facts)
 	return finish(all, facts)
+}
+
+// procfileFactory matches an app factory called with no arguments in a
+// gunicorn target: `gunicorn "app:create_app()"`.
+var procfileFactory = regexp.MustCompile(`:([A-Za-z_][A-Za-z0-9_]*)\(\)`)
+
+// procfileCalls adds the factories the Procfile's commands call bare to the
+// scan's facts: a server's target is a call site like any in the code.
+func procfileCalls(procfile []byte, facts *fileFacts) {
+	for i, line := range strings.Split(string(procfile), "\n") {
+		for _, m := range procfileFactory.FindAllStringSubmatch(line, 8) {
+			if facts.bareCalls == nil {
+				facts.bareCalls = map[string]string{}
+			}
+			if _, seen := facts.bareCalls[m[1]]; !seen {
+				facts.bareCalls[m[1]] = "Procfile:" + strconv.Itoa(i+1)
+			}
+		}
+	}
 }
 
 // ScanFile scans one file. A path Scan would ignore, or one that is neither
@@ -154,6 +184,7 @@ type fileFacts struct {
 	selects        []configSelect
 	entries        []configEntry
 	classes        []classFact
+	bareCalls      map[string]string // function name -> where it is called with no arguments
 }
 
 // result is a finding plus what the scan needs internally.
@@ -173,7 +204,7 @@ func scanFile(p string, data []byte) ([]result, fileFacts) {
 		f := newPyFile(p, clean, data)
 		f.scan()
 		defer f.release()
-		return f.out, fileFacts{corsConfigured: f.corsConfigured, selects: f.selects, entries: f.entries, classes: f.classes}
+		return f.out, fileFacts{corsConfigured: f.corsConfigured, selects: f.selects, entries: f.entries, classes: f.classes, bareCalls: f.bareCalls}
 	case isTemplate(clean):
 		return scanTemplate(p, data), fileFacts{}
 	}
@@ -182,7 +213,7 @@ func scanFile(p string, data []byte) ([]result, fileFacts) {
 
 func finish(rs []result, facts fileFacts) []Finding {
 	corsConfigured := facts.corsConfigured
-	rs = defaultConfigs(rs, facts.selects, facts.entries, facts.classes)
+	rs = defaultConfigs(rs, facts.selects, facts.entries, facts.classes, facts.bareCalls)
 	type key struct {
 		file  string
 		kind  Kind

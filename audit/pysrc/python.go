@@ -29,6 +29,7 @@ type pyfile struct {
 	selects        []configSelect      // config classes chosen by name (configsel.go)
 	entries        []configEntry       // "key": ClassName entries of dicts
 	classes        []classFact         // class statements: bases, and whether DEBUG is set
+	bareCalls      map[string]string   // callee name -> where it is first called with no arguments
 }
 
 // binding counts the bindings of a name in a file. A name bound exactly
@@ -59,7 +60,7 @@ func newPyFile(p, clean string, data []byte) *pyfile {
 	f := &pyfile{
 		path: p, clean: clean, src: data, tables: t,
 		toks: t.toks, match: t.match, encl: t.encl, lines: t.lines, stmts: t.stmts[:0],
-		corsNames: map[string]bool{}, binds: map[string]*binding{},
+		corsNames: map[string]bool{}, binds: map[string]*binding{}, bareCalls: map[string]string{},
 	}
 	f.buildStmts()
 	return f
@@ -683,6 +684,7 @@ func (f *pyfile) callRules(s stmt) {
 		}
 		c := f.call(i)
 		args := f.args(c)
+		f.bareCall(c)
 		f.callRule(s, c, args)
 		for _, a := range args {
 			f.kwargRule(s, c, a)
