@@ -266,7 +266,7 @@ func (p *picker) entry(hdr *tar.Header, data io.Reader) error {
 		return nil
 	}
 
-	wanted := wantClean(rel, p.extra[rel])
+	wanted := p.extra[rel] || wantKept(rel) // skipped dirs and dotenv files are out already
 	switch hdr.Typeflag {
 	case tar.TypeReg: // the reader already maps the old TypeRegA to TypeReg
 	case tar.TypeDir:

@@ -56,12 +56,15 @@ func Want(p string, extra []string) bool {
 // wantClean is Want for a path already clean and relative, and already
 // matched against the extra paths: the slug reader asks it of every entry.
 func wantClean(p string, isExtra bool) bool {
-	if isExtra {
-		return !inSkipDir(p) && !isEnvFile(path.Base(p))
-	}
 	if inSkipDir(p) || isEnvFile(path.Base(p)) {
 		return false
 	}
+	return isExtra || wantKept(p)
+}
+
+// wantKept is wantClean for a path already known to be outside the skipped
+// directories and not a dotenv file, as the slug reader knows it.
+func wantKept(p string) bool {
 	dir, base := path.Split(p)
 	dir = strings.TrimSuffix(dir, "/")
 	if dir == "" {
