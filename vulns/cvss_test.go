@@ -1,8 +1,14 @@
 package vulns
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
-func TestCVSS3BaseScore(t *testing.T) {
+// TestCVSSScores: v3 base scores computed here and v4.0 scores from
+// go-cvss, with their buckets; v4.0 beside the ratings GitHub gave the
+// advisories that carry those vectors.
+func TestCVSSScores(t *testing.T) {
 	tests := []struct {
 		vector string
 		score  float64
@@ -26,15 +32,29 @@ func TestCVSS3BaseScore(t *testing.T) {
 		{"CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:C/C:H/I:H/A:H", 9.9, Critical},
 		// No impact at all scores 0.
 		{"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:N", 0, Low},
+
+		// v4.0: full impact on the vulnerable system, over the network
+		// (FIRST's calculator: 9.3)
+		{"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", 9.3, Critical},
+		// availability only: mistune's ReDoS, GHSA-8mp2-v27r-99xp, rated High
+		{"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:H/SC:N/SI:N/SA:N", 8.7, High},
+		// the same with no exploit reported (E:U): aiohttp's
+		// GHSA-jj3x-wxrx-4x23, rated Medium
+		{"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:H/SC:N/SI:N/SA:N/E:U", 6.6, Moderate},
+		{"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H", 10, Critical},
+		{"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:N/SC:N/SI:N/SA:N", 0, Low},
 	}
 	for _, tt := range tests {
-		got, err := CVSS3BaseScore(tt.vector)
-		if err != nil {
-			t.Fatalf("%s: %v", tt.vector, err)
-		}
-		if got != tt.score || Bucket(got) != tt.bucket {
-			t.Errorf("%s = %v (%s), want %v (%s)", tt.vector, got, Bucket(got), tt.score, tt.bucket)
-		}
+		t.Run(tt.vector, func(t *testing.T) {
+			score := CVSS3BaseScore
+			if strings.HasPrefix(tt.vector, "CVSS:4.0/") {
+				score = CVSS4Score
+			}
+			got, err := score(tt.vector)
+			if err != nil || got != tt.score || Bucket(got) != tt.bucket {
+				t.Errorf("%v (%s), %v; want %v (%s)", got, Bucket(got), err, tt.score, tt.bucket)
+			}
+		})
 	}
 }
 
@@ -63,32 +83,7 @@ func TestRoundup(t *testing.T) {
 	}
 }
 
-// TestCVSS4Score: v4.0 scores, and their buckets beside the ratings GitHub
-// gave the advisories that carry those vectors.
-func TestCVSS4Score(t *testing.T) {
-	for _, tt := range []struct {
-		vector string
-		score  float64
-		bucket string
-	}{
-		// full impact on the vulnerable system, over the network (FIRST's
-		// calculator: 9.3)
-		{"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", 9.3, Critical},
-		// availability only: mistune's ReDoS, GHSA-8mp2-v27r-99xp, rated High
-		{"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:H/SC:N/SI:N/SA:N", 8.7, High},
-		// the same with no exploit reported (E:U): aiohttp's
-		// GHSA-jj3x-wxrx-4x23, rated Medium
-		{"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:H/SC:N/SI:N/SA:N/E:U", 6.6, Moderate},
-		{"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H", 10, Critical},
-		{"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:N/SC:N/SI:N/SA:N", 0, Low},
-	} {
-		t.Run(tt.vector, func(t *testing.T) {
-			got, err := CVSS4Score(tt.vector)
-			if err != nil || got != tt.score || Bucket(got) != tt.bucket {
-				t.Errorf("%v (%s), %v; want %v (%s)", got, Bucket(got), err, tt.score, tt.bucket)
-			}
-		})
-	}
+func TestCVSS4Invalid(t *testing.T) {
 	for _, v := range []string{"", "CVSS:4.0/AV:N/AC:L", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:Q"} {
 		if s, err := CVSS4Score(v); err == nil {
 			t.Errorf("%q: got %v, want an error", v, s)
