@@ -149,7 +149,7 @@ func newApp(sys system, code *int) *cli.App {
 			&cli.StringFlag{Name: "only", Usage: "run only these checks: `CHECK,...` (see herokuaudit checks)"},
 			&cli.StringFlag{Name: "skip", Usage: "run every check but these: `CHECK,...`"},
 			&cli.BoolFlag{Name: "offline", Usage: "never ask OSV's API about the installed packages (dependency-vulns then needs --vuln-db)", Destination: &opts.Offline},
-			&cli.StringFlag{Name: "vuln-db", Usage: "look the installed packages up in OSV's PyPI export `PATH` (the zip, or a directory of records) for dependency-vulns", Destination: &opts.VulnDB},
+			&cli.StringFlag{Name: "vuln-db", Usage: "look the installed packages up in OSV's PyPI export `PATH` (the zip, or a directory of JSON or YAML records such as a clone of pypa/advisory-database) for dependency-vulns", Destination: &opts.VulnDB},
 			&cli.BoolFlag{Name: "probe", Usage: "also send each app's web URL and custom domains at most 6 GET requests each (see herokuaudit probe --help) and run the probe checks", Destination: &opts.Probe},
 		},
 		Action: func(c *cli.Context) error {
