@@ -214,6 +214,7 @@ var processCases = []checkCase{
 			{Package: Package{"werkzeug", "2.2.2", "requirements.txt:2"}, Advisories: []Advisory{{ID: "GHSA-2g68-c3qc-8985", Severity: "high", Fixed: []string{"3.0.3"}}}}}})},
 		status: Fail, ev: "0requests==0.0.1: MAL-2026-15859 (critical: malicious package)",
 		fix: "remove 0requests from the app and deploy, then rotate every secret in its config vars; requirements.txt:2: werkzeug==3.0.3"},
+	{check: "dependency-vulns", name: "nothing in a sample is not a pass", changes: []change{vulns(&Vulns{Source: "9 sample records", Sample: true, Checked: []Package{{"flask", "3.1.0", "installed: sp/f"}}})}, status: Skip, msg: "a sample, not a vulnerability database"},
 	{check: "dependency-vulns", name: "a database with unreadable records is not a pass", changes: []change{vulns(&Vulns{Source: "OSV", Unread: 2, Checked: []Package{{"flask", "3.1.0", "installed: sp/f"}}})}, status: Warn, msg: "2 advisory records of OSV could not be read"},
 	{check: "dependency-vulns", name: "unpinned versions are not a pass", changes: []change{vulns(&Vulns{Source: "OSV", Checked: []Package{{"flask", "", "requirements.txt:1 (version unknown: not pinned with ==)"}}})}, status: Warn, msg: "could not be checked"},
 	{check: "dependency-vulns", name: "the lookup failed", changes: []change{func(s *Snapshot) { s.SetGap(PartVulns, "OSV answered 503", true) }}, status: Error, msg: "OSV answered 503"},

@@ -49,6 +49,9 @@ type Vulns struct {
 	Unread  int         `json:"unread,omitempty"` // advisory records the database held but could not be read
 	Checked []Package   `json:"checked"`          // what was looked up
 	Matches []VulnMatch `json:"matches,omitempty"`
+	// Sample marks a lookup in a handful of sample records (the demo's):
+	// what it finds is real, but finding nothing proves nothing.
+	Sample bool `json:"sample,omitempty"`
 }
 
 // Vulns returns the advisory lookup's answer; nil when none was made.
@@ -146,6 +149,9 @@ func runDependencyVulns(v *View) Outcome {
 		// nothing found is not nothing there: their versions were not known
 		return Warnf("%d package(s) could not be checked: their version is not known (%s)", len(unknown), strings.Join(unknown, ", ")).
 			With("looked up in " + vs.Source).Fix("pin them with == or install from a lock file")
+	}
+	if vs.Sample {
+		return Skipf("nothing known for its %d packages in %s: a sample, not a vulnerability database", len(vs.Checked), vs.Source)
 	}
 	return Passf("no known vulnerability in the %d packages %s", len(vs.Checked), installedOrPinned(vs)).With("looked up in " + vs.Source)
 }

@@ -51,7 +51,14 @@ func fixtureLookup(name string) (lookupFunc, error) {
 	if db.Skipped > 0 {
 		return nil, troublef("the fixtures' advisory records: %d of %d could not be read: %s", db.Skipped, db.Records+db.Skipped, strings.Join(db.Notices, "; "))
 	}
-	return dbLookup(db, fmt.Sprintf("the %d sample advisory records of the fixtures (not OSV's database: give --vuln-db, or audit a real app, for that)", db.Records)), nil
+	lookup := dbLookup(db, fmt.Sprintf("the %d sample advisory records of the fixtures (not OSV's database: give --vuln-db, or audit a real app, for that)", db.Records))
+	return func(ctx context.Context, invs [][]audit.Package) ([]*audit.Vulns, error) {
+		out, err := lookup(ctx, invs)
+		for _, v := range out {
+			v.Sample = true
+		}
+		return out, err
+	}, nil
 }
 
 func isDir(p string) bool {
