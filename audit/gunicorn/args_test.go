@@ -278,6 +278,9 @@ func TestShlexSplit(t *testing.T) {
 		{`"unclosed`, nil, ErrNoClosingQuote},
 		{`'unclosed`, nil, ErrNoClosingQuote},
 		{`trailing\`, nil, ErrNoEscapedChar},
+		// a backslash ending a double-quoted word (Python 3: "No escaped character")
+		{`--bind "abc\`, nil, ErrNoEscapedChar},
+		{`"a\\b"`, []string{`a\b`}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

@@ -3,6 +3,7 @@ package gunicorn
 import (
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -339,5 +340,43 @@ func TestResolveConditionalAndWorkerType(t *testing.T) {
 	}
 	if r, ok := eff.Reload.Bool(); !ok || r {
 		t.Errorf("Reload = %v, %v; want false from the default", r, ok)
+	}
+}
+
+// TestEmptyVariableWithDefault: a shell's ${X:-d} takes d when X is set but
+// empty; Python's os.environ.get("X", d) takes the empty string.
+func TestEmptyVariableWithDefault(t *testing.T) {
+	env := map[string]string{"WEB_CONCURRENCY": "", "N": ""}
+	for _, tc := range []struct {
+		name    string
+		in      Inputs
+		workers string
+		note    string
+	}{
+		{"command line", Inputs{Args: []string{"-w", "${N:-3}", "app:app"}}, "3", ""},
+		{"GUNICORN_CMD_ARGS assigned in the Procfile", Inputs{Args: []string{"app:app"}, CmdArgsExpanded: true,
+			Env: map[string]string{"GUNICORN_CMD_ARGS": "-w ${N:-4}"}}, "4", ""},
+		{"a config file", Inputs{Args: []string{"app:app"}, ReadFile: func(string) ([]byte, bool) {
+			return []byte("import os\nworkers = int(os.environ.get('N', 5))\n"), true
+		}}, "", "workers reads N, which is not an integer"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := tc.in
+			e := map[string]string{}
+			for k, v := range env {
+				e[k] = v
+			}
+			for k, v := range in.Env {
+				e[k] = v
+			}
+			in.Env = e
+			eff, _ := Resolve(in)
+			if tc.workers != "" && eff.Workers.Raw != tc.workers {
+				t.Errorf("workers %q, want %q (notes %q)", eff.Workers.Raw, tc.workers, eff.Notes)
+			}
+			if tc.note != "" && !slices.ContainsFunc(eff.Notes, func(n string) bool { return strings.Contains(n, tc.note) }) {
+				t.Errorf("notes %q lack %q", eff.Notes, tc.note)
+			}
+		})
 	}
 }

@@ -54,7 +54,11 @@ func ShlexSplit(s string) ([]string, error) {
 					closed = true
 					break
 				}
-				if s[i] == '\\' && i+1 < len(s) && (s[i+1] == '"' || s[i+1] == '\\') {
+				if s[i] == '\\' && i+1 == len(s) {
+					// Python's shlex: an escape with nothing after it
+					return nil, ErrNoEscapedChar
+				}
+				if s[i] == '\\' && (s[i+1] == '"' || s[i+1] == '\\') {
 					i++
 				}
 				cur.WriteByte(s[i])
