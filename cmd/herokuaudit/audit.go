@@ -172,14 +172,20 @@ func runAudit(ctx context.Context, opts Options, sys system, code *int) error {
 	for _, n := range rep.Notices {
 		say(sys, n)
 	}
-	printGate(sys, run.Verdict.All())
+	return conclude(ctx, sys, run.Verdict, code)
+}
+
+// conclude ends a run: the gate's lines on stderr, and the exit code the
+// verdict calls for (trouble before a tripped gate).
+func conclude(ctx context.Context, sys system, v pipeline.Verdict, code *int) error {
+	printGate(sys, v.All())
 	if ctx.Err() != nil {
 		return troublef("interrupted")
 	}
 	switch {
-	case len(run.Verdict.Trouble) > 0:
+	case len(v.Trouble) > 0:
 		*code = exitTrouble
-	case len(run.Verdict.Reasons) > 0:
+	case len(v.Reasons) > 0:
 		*code = exitGate
 	}
 	return nil

@@ -143,15 +143,5 @@ func runProbe(ctx context.Context, opts Options, sys system, code *int) error {
 	if err := writeReport(opts, sys, rep); err != nil {
 		return err
 	}
-	printGate(sys, run.Verdict.All())
-	if ctx.Err() != nil {
-		return troublef("interrupted")
-	}
-	switch {
-	case len(run.Verdict.Trouble) > 0:
-		*code = exitTrouble
-	case len(run.Verdict.Reasons) > 0:
-		*code = exitGate
-	}
-	return nil
+	return conclude(ctx, sys, run.Verdict, code)
 }
