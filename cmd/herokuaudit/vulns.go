@@ -105,7 +105,9 @@ func osvLookup(baseURL string) lookupFunc {
 		if len(qs) > 0 {
 			var err error
 			if found, err = c.Lookup(ctx, qs); err != nil {
-				return nil, err
+				// where OSV cannot be reached (a closed network, CI behind a
+				// proxy), say how to run without it
+				return nil, fmt.Errorf("%w (--vuln-db PATH looks up offline; --offline skips the lookup)", err)
 			}
 		}
 		return answers(invs, "OSV's API", found), nil

@@ -287,3 +287,23 @@ func TestFixtureAdvisories(t *testing.T) {
 		})
 	}
 }
+
+// TestOSVUnreachable: a lookup that fails is an error at the default gate
+// (the packages were not checked), and says how to run without OSV.
+func TestOSVUnreachable(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "down", http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	co := t.TempDir()
+	os.WriteFile(filepath.Join(co, "Procfile"), []byte("web: gunicorn app:app\n"), 0o644)
+	os.WriteFile(filepath.Join(co, "requirements.txt"), []byte("Flask==3.1.0\n"), 0o644)
+	var out, errb strings.Builder
+	sys := system{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, OSVURL: srv.URL}
+	code := run(t.Context(), []string{"herokuaudit", "--dir", co, "--only", "dependency-vulns"}, sys)
+	if code != exitTrouble || !strings.Contains(errb.String(), "503") || !strings.Contains(errb.String(), "--offline skips the lookup") {
+		t.Errorf("exit %d\nstderr:\n%s", code, errb.String())
+	}
+}
