@@ -23,7 +23,13 @@ func (s *Snapshot) derive() *derived {
 	d := &derived{web: findWeb(s)}
 	if s.Files != nil {
 		d.deps = pydeps.Collect(s.Files.Entries)
-		d.source = pysrc.Scan(s.Files.Entries)
+		var cmds []pysrc.Command
+		if w := d.web; w != nil && w.Type != "" && w.Line == 0 {
+			// a web command not read from the Procfile (the formation's, or
+			// the slug's process type) is a call site too
+			cmds = append(cmds, pysrc.Command{Where: w.Where, Text: w.Command})
+		}
+		d.source = pysrc.Scan(s.Files.Entries, cmds...)
 	}
 	s.derived = d
 	return d

@@ -108,7 +108,13 @@ type Finding struct {
 // then reads the origins from the app config), and a config class with
 // DEBUG = True is a DebugDefaultConfig when another file selects it by
 // default.
-func Scan(files map[string][]byte) []Finding {
+//
+// commands are the app's process commands as they run (the web command
+// from the formation, say), labelled by where they come from: a factory
+// they call with no arguments, `gunicorn 'app:create_app()'`, uses its
+// defaults as a call in the code would. The Procfile among files counts
+// without being named.
+func Scan(files map[string][]byte, commands ...Command) []Finding {
 	paths := slices.Sorted(maps.Keys(files))
 	// files are scanned in parallel, one worker per core, each taking the
 	// next file; the results are joined in path order
@@ -148,7 +154,7 @@ func Scan(files map[string][]byte) []Finding {
 			}
 		}
 	}
-	procfileCalls(files["Procfile"], &facts)
+	commandCalls(append([]Command{{Where: "Procfile", Text: string(files["Procfile"]), ByLine: true}}, commands...), &facts)
 	return finish(all, facts)
 }
 
@@ -156,16 +162,31 @@ func Scan(files map[string][]byte) []Finding {
 // gunicorn target: `gunicorn "app:create_app()"`.
 var procfileFactory = regexp.MustCompile(`:([A-Za-z_][A-Za-z0-9_]*)\(\)`)
 
-// procfileCalls adds the factories the Procfile's commands call bare to the
-// scan's facts: a server's target is a call site like any in the code.
-func procfileCalls(procfile []byte, facts *fileFacts) {
-	for i, line := range strings.Split(string(procfile), "\n") {
-		for _, m := range procfileFactory.FindAllStringSubmatch(line, 8) {
-			if facts.bareCalls == nil {
-				facts.bareCalls = map[string]string{}
-			}
-			if _, seen := facts.bareCalls[m[1]]; !seen {
-				facts.bareCalls[m[1]] = "Procfile:" + strconv.Itoa(i+1)
+// Command is a process command and where it was read: "formation web
+// command". With ByLine, Text is a whole file (the Procfile) and a call is
+// placed by its line.
+type Command struct {
+	Where, Text string
+	ByLine      bool
+}
+
+// commandCalls adds the factories commands call bare to the scan's facts:
+// a server's target is a call site like any in the code.
+func commandCalls(commands []Command, facts *fileFacts) {
+	for _, c := range commands {
+		for i, line := range strings.Split(c.Text, "\n") {
+			for _, m := range procfileFactory.FindAllStringSubmatch(line, 8) {
+				if facts.bareCalls == nil {
+					facts.bareCalls = map[string]string{}
+				}
+				if _, seen := facts.bareCalls[m[1]]; seen {
+					continue
+				}
+				where := c.Where
+				if c.ByLine {
+					where += ":" + strconv.Itoa(i+1)
+				}
+				facts.bareCalls[m[1]] = where
 			}
 		}
 	}
