@@ -1,6 +1,7 @@
 package vulns
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -184,4 +185,38 @@ func TestLoadDBSkipsHiddenDirs(t *testing.T) {
 	if err != nil || db.Records != 1 || db.Skipped != 0 {
 		t.Errorf("records %d skipped %d: %v", db.Records, db.Skipped, err)
 	}
+}
+
+// TestParseRecordYAMLHostile: an alias bomb and deep nesting fail fast
+// instead of growing; the per-record byte cap comes first in LoadDB.
+func TestParseRecordYAMLHostile(t *testing.T) {
+	bomb := "id: X\na: &a [x, x, x, x, x, x, x, x, x]\n"
+	prev := "a"
+	for i := range 9 {
+		name := fmt.Sprintf("l%d", i)
+		bomb += fmt.Sprintf("%s: &%s [*%s, *%s, *%s, *%s, *%s, *%s, *%s, *%s, *%s]\n", name, name, prev, prev, prev, prev, prev, prev, prev, prev, prev)
+		prev = name
+	}
+	deep := "id: X\nd: " + strings.Repeat("[", 100_000) + strings.Repeat("]", 100_000) + "\n"
+	for name, doc := range map[string]string{"alias bomb": bomb, "deep": deep} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := ParseRecordYAML([]byte(doc)); err == nil {
+				t.Error("parsed")
+			}
+		})
+	}
+}
+
+func FuzzParseRecordYAML(f *testing.F) {
+	// small seeds: the fuzzer minimizes each new input, which on a whole
+	// 4 KB record takes long enough to look like a hang
+	f.Add([]byte("id: PYSEC-1\naliases: [CVE-1]\naffected:\n- package: {name: flask, ecosystem: PyPI}\n  ranges:\n  - type: ECOSYSTEM\n    events:\n    - introduced: '0'\n    - fixed: 2.2.5\n"))
+	f.Add([]byte("id: X\nseverity:\n- type: CVSS_V3\n  score: CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H\n"))
+	f.Add([]byte("id: X\naffected: [{package: {name: a, ecosystem: PyPI}, versions: [1.10]}]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := ParseRecordYAML(data)
+		if err == nil && r.ID == "" && len(r.Affected) == 0 {
+			t.Errorf("a record with neither id nor affected: %q", data)
+		}
+	})
 }
