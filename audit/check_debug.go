@@ -122,6 +122,40 @@ func defaultDebugConfigs(v *View) debugDefaults {
 			d.fix = append(d.fix, fix+fmt.Sprintf(", or heroku config:set %s=<production config> %s", f.Value, v.AppFlag()))
 		}
 	}
+	// DEBUG read from a variable whose default is on
+	for _, f := range v.Source(pysrc.DebugEnvDefault) {
+		ev := inFile(f.File, f.Line, "%s:%d: %s", f.File, f.Line, f.Detail)
+		ev.ConfigVar = f.Value
+		fix := fmt.Sprintf("default it to off in the code (%s:%d), e.g. os.environ.get(%q, \"\") == \"1\"", f.File, f.Line, f.Value)
+		_, set := v.ConfigVar(f.Value)
+		switch {
+		case set:
+			ev.Text += fmt.Sprintf("; config var %s is set, so it decides", f.Value)
+			d.evidence = append(d.evidence, ev)
+		case v.holeFor(string(PartConfig)):
+			d.warns = append(d.warns, fmt.Sprintf("the code turns DEBUG on when %s is unset", f.Value))
+			ev.Text += fmt.Sprintf("; whether config var %s is set could not be read", f.Value)
+			d.evidence = append(d.evidence, ev)
+			d.fix = append(d.fix, fix)
+		default:
+			d.fails = append(d.fails, fmt.Sprintf("DEBUG defaults to on in %s:%d (%s is unset)", f.File, f.Line, f.Value))
+			ev.Text += fmt.Sprintf("; config var %s is not set", f.Value)
+			d.evidence = append(d.evidence, ev)
+			d.fix = append(d.fix, fix)
+		}
+	}
+	// DEBUG set to a variable's text as it is: "false" is a non-empty string
+	for _, f := range v.Source(pysrc.DebugEnvRaw) {
+		val, set := v.ConfigVar(f.Value)
+		if !set || val == "" || (f.Value == "DEBUG" || f.Value == "FLASK_DEBUG") && isTruthy(val) {
+			continue // unset: the default's business; truthy DEBUG: reported above
+		}
+		ev := inFile(f.File, f.Line, "%s:%d: %s; config var %s is set, and any non-empty text is true", f.File, f.Line, f.Detail, f.Value)
+		ev.ConfigVar = f.Value
+		d.fails = append(d.fails, fmt.Sprintf("%s:%d uses config var %s's text as it is, and any non-empty text is true (\"false\" too)", f.File, f.Line, f.Value))
+		d.evidence = append(d.evidence, ev)
+		d.fix = append(d.fix, fmt.Sprintf("compare the text in the code (%s:%d), e.g. os.environ.get(%q, \"\").lower() in (\"1\", \"true\"); or heroku config:unset %s %s", f.File, f.Line, f.Value, f.Value, v.AppFlag()))
+	}
 	return d
 }
 

@@ -81,6 +81,10 @@ func checkInvariants(t *testing.T, p string, data []byte, got []Finding) {
 			if g.Value != "" && !envName.MatchString(g.Value) {
 				t.Errorf("bad selecting variable %+v", g)
 			}
+		case DebugEnvDefault, DebugEnvRaw:
+			if !envName.MatchString(g.Value) {
+				t.Errorf("bad variable %+v", g)
+			}
 		case DebugRun, DebugConfig, TemplateString, MarkupSafe, CORSAll, SSLRequire, PostgresRewrite:
 			if g.Value != "" {
 				t.Errorf("unexpected value %+v", g)

@@ -58,6 +58,17 @@ const (
 	// True; Detail names where it is selected; Value is the environment
 	// variable that picks another config ("" when none does).
 	DebugDefaultConfig Kind = "debug-default-config"
+	// DebugEnvDefault: DEBUG taken from an environment variable whose
+	// default is on (app.config["DEBUG"] = os.environ.get("DEBUG", True),
+	// DEBUG = os.getenv("FLASK_DEBUG", "True") == "True" in a config module,
+	// app.debug = bool(os.getenv("DEBUG", 1))): debug mode wherever the
+	// variable is unset. Value is the variable.
+	DebugEnvDefault Kind = "debug-env-default"
+	// DebugEnvRaw: DEBUG set to an environment variable's text as it is
+	// (app.config["DEBUG"] = os.environ.get("DEBUG"), maybe through
+	// bool()): any non-empty value, "False" and "0" included, is true.
+	// Value is the variable.
+	DebugEnvRaw Kind = "debug-env-raw"
 	// CSRFOff: WTF_CSRF_ENABLED = False (or CSRF_ENABLED, Flask-WTF's old
 	// name) as an assignment, app.config[...] = False, or given to
 	// config.update / from_mapping. Scope says which config class.

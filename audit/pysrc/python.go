@@ -363,6 +363,9 @@ func (f *pyfile) assignRules(s stmt) {
 		if t.kind == tgName && t.name == "DEBUG" {
 			f.classSetsDebug(s)
 		}
+		if debugTarget(t) && !f.isTrue(va, vb) {
+			f.debugFromEnv(s, t, tr[0], va, vb, lhs)
+		}
 		switch {
 		case t.kind == tgName && t.name == "DEBUG" && f.isTrue(va, vb):
 			f.debugConfig(s, tr[0])
