@@ -359,12 +359,13 @@ func defaultConfigs(rs []result, selects []configSelect, entries []configEntry, 
 	selects = slices.DeleteFunc(slices.Clone(selects), func(sel configSelect) bool {
 		return sel.factory != "" && bareCalls[sel.factory] == ""
 	})
-	if len(selects) == 0 {
-		return rs
-	}
 	classes := map[string][]classFact{}
 	for _, c := range classList {
 		classes[c.name] = append(classes[c.name], c)
+	}
+	rs = keepLoadedClassDebug(rs, selects, classes)
+	if len(selects) == 0 {
+		return rs
 	}
 	debugTrue := map[string]bool{}
 	for _, r := range rs {
@@ -408,6 +409,50 @@ func defaultConfigs(rs []result, selects []configSelect, entries []configEntry, 
 			}
 		}
 	}
+	return out
+}
+
+// keepLoadedClassDebug keeps a config class's DEBUG-from-the-environment
+// findings only where the app loads the class whatever the environment
+// says (from_object("config.Config"), from_object(Config)), itself or as
+// the base a loaded class takes DEBUG from.
+func keepLoadedClassDebug(rs []result, selects []configSelect, classes map[string][]classFact) []result {
+	loaded := map[string]bool{}
+	for _, sel := range selects {
+		if sel.env != "" || sel.factory != "" {
+			continue
+		}
+		name := sel.name[strings.LastIndex(sel.name, ".")+1:]
+		loaded[name] = true
+		for _, p := range debugProviders(name, classes) {
+			loaded[p] = true
+		}
+	}
+	return slices.DeleteFunc(rs, func(r result) bool { return r.inClass && !loaded[r.Scope] })
+}
+
+// debugProviders returns the classes a class may take DEBUG from: itself
+// if it sets it, else the first base on each path that does.
+func debugProviders(class string, classes map[string][]classFact) []string {
+	var out []string
+	seen := map[string]bool{}
+	var walk func(name string, depth int)
+	walk = func(name string, depth int) {
+		if depth > 10 || seen[name] {
+			return
+		}
+		seen[name] = true
+		for _, c := range classes[name] {
+			if c.setsDebug {
+				out = append(out, name)
+				continue
+			}
+			for _, b := range c.bases {
+				walk(b, depth+1)
+			}
+		}
+	}
+	walk(class, 0)
 	return out
 }
 

@@ -219,9 +219,10 @@ func debugTarget(t target) bool {
 
 // debugFromEnv reports DEBUG set from an environment variable that
 // defaults to on, where it configures the app: config["DEBUG"], app.debug
-// (not self's or cls's), or DEBUG at module level of a config module.
-// Class bodies are left out: whether a class is loaded is another matter.
+// (not self's or cls's), DEBUG at module level of a config module, or in a
+// class body: counted only when the app loads that class (defaultConfigs).
 func (f *pyfile) debugFromEnv(s stmt, t target, tok, va, vb int, lhs string) {
+	inClass := false
 	switch t.kind {
 	case tgSub:
 		if !f.baseIs(t, "config") {
@@ -232,16 +233,22 @@ func (f *pyfile) debugFromEnv(s stmt, t target, tok, va, vb int, lhs string) {
 			return
 		}
 	case tgName:
-		if ok, _ := moduleLevel(s.fr); !ok || !f.configModule {
+		if _, ok := classBody(s.fr); ok {
+			inClass = true
+		} else if ok, _ := moduleLevel(s.fr); !ok || !f.configModule {
 			return
 		}
 	}
 	env, on, raw := f.envDefaultOn(va, vb)
 	detail := clip(lhs + " = " + f.render(va, vb, -1, -1, ""))
+	n := len(f.out)
 	if on {
 		f.add(DebugEnvDefault, s, tok, detail, env)
 	}
 	if raw {
 		f.add(DebugEnvRaw, s, tok, detail, env)
+	}
+	for i := n; i < len(f.out); i++ {
+		f.out[i].inClass = inClass
 	}
 }

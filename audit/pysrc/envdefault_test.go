@@ -46,3 +46,46 @@ var debugEnvCases = []scanCase{
 }
 
 func TestDebugFromEnvironment(t *testing.T) { runScanCases(t, debugEnvCases) }
+
+// TestDebugFromEnvironmentInClasses: a config class's DEBUG from the
+// environment counts when the app loads the class whatever the
+// environment says, itself or as the base a loaded class takes DEBUG from.
+func TestDebugFromEnvironmentInClasses(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		want  []want
+	}{
+		{"loaded by from_object", map[string]string{
+			"config.py": "import os\n\nclass Config:\n    DEBUG = os.environ.get('DEBUG', False)\n",
+			"app.py":    "app.config.from_object('config.Config')\n"},
+			[]want{{DebugEnvRaw, 4, "DEBUG", "Config", "DEBUG = os.environ.get"}}},
+		{"inherited by the class loaded", map[string]string{
+			"config.py": "class Base:\n    DEBUG = os.getenv('APP_DEBUG', 'yes').lower() in ('yes', '1')\n\nclass Production(Base):\n    pass\n",
+			"app.py":    "from config import Production\napp.config.from_object(Production)\n"},
+			[]want{{DebugEnvDefault, 2, "APP_DEBUG", "Base", ""}}},
+		{"a class nothing loads", map[string]string{
+			"config.py": "class Config:\n    DEBUG = os.environ.get('DEBUG', True)\n",
+			"app.py":    "app.config.from_object(os.environ['APP_SETTINGS'])\n"}, nil},
+		{"loaded only when a variable says so", map[string]string{
+			"config.py": "class Dev:\n    DEBUG = os.environ.get('DEBUG', True)\n\nconfig = {'dev': Dev}\n",
+			"app.py":    "app.config.from_object(config[os.getenv('FLASK_CONFIG', 'dev')])\n"}, nil},
+		{"a base the loaded class overrides", map[string]string{
+			"config.py": "class Base:\n    DEBUG = os.environ.get('DEBUG', True)\n\nclass Production(Base):\n    DEBUG = False\n",
+			"app.py":    "app.config.from_object('config.Production')\n"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			files := map[string][]byte{}
+			for p, s := range tc.files {
+				files[p] = []byte(s)
+			}
+			var got []Finding
+			for _, f := range Scan(files) {
+				if f.Kind == DebugEnvDefault || f.Kind == DebugEnvRaw {
+					got = append(got, f)
+				}
+			}
+			checkFindings(t, got, tc.want)
+		})
+	}
+}

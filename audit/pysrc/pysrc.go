@@ -224,6 +224,9 @@ type result struct {
 	Finding
 	at       int  // byte offset of the matched construct, for deduplication
 	bareCORS bool // CORS(app) with no origins: dropped when configured elsewhere
+	// inClass marks a finding of a config class body that counts only if
+	// the app loads that class (Scope), whatever the environment says.
+	inClass bool
 }
 
 func scanFile(p string, data []byte) ([]result, fileFacts) {
