@@ -176,7 +176,7 @@ func (f *pyfile) paramDefault(fn *frame, name string) (string, bool) {
 	}
 	end := f.partner(open)
 	for i := open + 1; i < end; i++ {
-		if f.opener(i) != open || !f.isName(i, name) || !(f.isOp(i-1, "(") || f.isOp(i-1, ",") || f.isOp(i-1, "*")) {
+		if f.opener(i) != open || !f.isName(i, name) || !(f.isOp(i-1, "(") || f.isOp(i-1, ",")) {
 			continue
 		}
 		j := i + 1

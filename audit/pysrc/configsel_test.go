@@ -183,6 +183,24 @@ func TestDebugDefaultConfig(t *testing.T) {
 			},
 		},
 		{
+			name: "the config parameter after another, annotated, with keyword-only ones after",
+			files: map[string]string{
+				"config.py":       configClasses + "config = {'development': DevelopmentConfig, 'production': ProductionConfig}\n",
+				"app/__init__.py": "def create_app(name=None, config_name: str = 'development', *, testing=False):\n    app = Flask(name)\n    app.config.from_object(config[config_name])\n    return app\n",
+				"wsgi.py":         "app = create_app()\n",
+			},
+			want: []want{{DebugDefaultConfig, 7, "", "DevelopmentConfig", "create_app()'s default (app/__init__.py:3), called bare at wsgi.py:1"}},
+		},
+		{
+			name: "a keyword-only config parameter",
+			files: map[string]string{
+				"config.py":       configClasses + "config = {'development': DevelopmentConfig}\n",
+				"app/__init__.py": "def make_app(*, env='development'):\n    app.config.from_object(config[env])\n",
+				"wsgi.py":         "app = make_app()\n",
+			},
+			want: []want{{DebugDefaultConfig, 7, "", "DevelopmentConfig", "make_app()'s default"}},
+		},
+		{
 			name: "a factory every caller gives a config",
 			files: map[string]string{
 				"config.py":       configClasses + "config = {'development': DevelopmentConfig, 'production': ProductionConfig}\n",

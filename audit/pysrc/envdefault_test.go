@@ -32,6 +32,11 @@ var debugEnvCases = []scanCase{
 	{name: "no default: None", src: "app.config['DEBUG'] = os.environ.get('DEBUG')\n",
 		want: []want{{DebugEnvRaw, 1, "DEBUG", "", ""}}},
 
+	{name: "a negative number is true", src: "app.config['DEBUG'] = os.getenv('DEBUG', -1)\n",
+		want: []want{{DebugEnvDefault, 1, "DEBUG", "", ""}, {DebugEnvRaw, 1, "DEBUG", "", ""}}},
+	{name: "zero is false", src: "app.config['DEBUG'] = os.getenv('DEBUG', 0)\n",
+		want: []want{{DebugEnvRaw, 1, "DEBUG", "", ""}}},
+
 	// off when unset, or not judged
 	{name: "compared, default differs", src: "app.config['DEBUG'] = os.getenv('DEBUG', 'False') == 'True'\n"},
 	{name: "lower() against true", src: "app.config['DEBUG'] = os.getenv('DEBUG', 'False').lower() == 'true'\n"},
