@@ -210,7 +210,7 @@ var processCases = []checkCase{
 		status: Warn, ev: "werkzeug==2.2.2: PYSEC-2023-57, CVE-2023-23934 (not rated); fixed in 2.2.3"},
 	// a malicious package (OpenSSF's MAL-2026-15859): removed, and the secrets rotated
 	{check: "dependency-vulns", name: "a malicious package", changes: []change{vulns(&Vulns{Source: "OSV", Checked: []Package{{"0requests", "0.0.1", "requirements.txt:4"}, {"werkzeug", "2.2.2", "requirements.txt:2"}},
-		Matches: []VulnMatch{{Package: Package{"0requests", "0.0.1", "requirements.txt:4"}, Advisories: []Advisory{{ID: "MAL-2026-15859", Summary: "Malicious code in 0requests (PyPI)", Severity: "critical"}}},
+		Matches: []VulnMatch{{Package: Package{"0requests", "0.0.1", "requirements.txt:4"}, Advisories: []Advisory{{ID: "MAL-2026-15859", Summary: "Malicious code in 0requests (PyPI)", Severity: "critical", Malicious: true}}},
 			{Package: Package{"werkzeug", "2.2.2", "requirements.txt:2"}, Advisories: []Advisory{{ID: "GHSA-2g68-c3qc-8985", Severity: "high", Fixed: []string{"3.0.3"}}}}}})},
 		status: Fail, ev: "0requests==0.0.1: MAL-2026-15859 (critical: malicious package)",
 		fix: "remove 0requests from the app and deploy, then rotate every secret in its config vars; requirements.txt:2: werkzeug==3.0.3"},

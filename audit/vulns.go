@@ -29,12 +29,9 @@ type Advisory struct {
 	Summary  string   `json:"summary,omitempty"`
 	Severity string   `json:"severity"`        // critical, high, moderate, low, or "" when unrated
 	Fixed    []string `json:"fixed,omitempty"` // versions that fix it
-}
-
-// Malicious reports whether the advisory is a malicious-package report
-// (the OpenSSF database's MAL-… ids): the package is malware, not flawed.
-func (a Advisory) Malicious() bool {
-	return strings.HasPrefix(a.ID, "MAL-") || slices.ContainsFunc(a.Aliases, func(s string) bool { return strings.HasPrefix(s, "MAL-") })
+	// Malicious marks a malicious-package report (OpenSSF's MAL-… records):
+	// the package is malware, not flawed.
+	Malicious bool `json:"malicious,omitempty"`
 }
 
 // VulnMatch is an inventory entry with the advisories that affect it.
@@ -97,7 +94,7 @@ func runDependencyVulns(v *View) Outcome {
 			ids := append([]string{a.ID}, a.Aliases...)
 			line := fmt.Sprintf("%s==%s: %s", m.Package.Name, m.Package.Version, strings.Join(ids, ", "))
 			switch {
-			case a.Malicious():
+			case a.Malicious:
 				line += " (" + a.Severity + ": malicious package)"
 				malicious = append(malicious, m.Package.Name)
 			case a.Severity != "":

@@ -117,3 +117,20 @@ func TestRecordSeverityPrefersV4(t *testing.T) {
 		})
 	}
 }
+
+// TestMaliciousRecord: a malicious-package report is critical and marked,
+// known by its id, an alias, or its database's origins block alone.
+func TestMaliciousRecord(t *testing.T) {
+	for _, r := range []Record{
+		{ID: "MAL-2026-1"},
+		{ID: "GHSA-x", Aliases: []string{"MAL-2026-2"}},
+		{ID: "OSV-3", DatabaseSpecific: []byte(`{"malicious-packages-origins": [{"source": "kam193"}]}`)},
+	} {
+		if a := r.Advisory(nil); !a.Malicious || a.Severity != Critical {
+			t.Errorf("%s: %+v", r.ID, a)
+		}
+	}
+	if a := (&Record{ID: "GHSA-y", DatabaseSpecific: []byte(`{"severity": "LOW"}`)}).Advisory(nil); a.Malicious {
+		t.Errorf("a plain advisory marked malicious: %+v", a)
+	}
+}

@@ -71,6 +71,9 @@ type Advisory struct {
 	// Score is the CVSS score when the record carries a vector (v4.0 when
 	// it has one, else v3).
 	Score float64 `json:"score,omitempty"`
+	// Malicious marks a malicious-package report: the package is malware,
+	// not flawed, and no version fixes it.
+	Malicious bool `json:"malicious,omitempty"`
 }
 
 // ParseRecord decodes one OSV record. A record needs an id.
@@ -202,12 +205,13 @@ func (r *Record) malicious() bool {
 func (r *Record) Advisory(fixed []string) Advisory {
 	sev, score := r.severity()
 	return Advisory{
-		ID:       r.ID,
-		Aliases:  append([]string(nil), r.Aliases...),
-		Summary:  r.Summary,
-		Fixed:    fixed,
-		Severity: sev,
-		Score:    score,
+		ID:        r.ID,
+		Aliases:   append([]string(nil), r.Aliases...),
+		Summary:   r.Summary,
+		Fixed:     fixed,
+		Severity:  sev,
+		Score:     score,
+		Malicious: r.malicious(),
 	}
 }
 
@@ -287,6 +291,7 @@ func mergeAliases(as []Advisory) []Advisory {
 				m.Severity = a.Severity
 			}
 			m.Score = max(m.Score, a.Score)
+			m.Malicious = m.Malicious || a.Malicious
 			if m.Summary == "" {
 				m.Summary = a.Summary
 			}

@@ -2,6 +2,7 @@ package vulns
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -60,6 +61,9 @@ func TestRealRecords(t *testing.T) {
 				return
 			}
 			a := got[0]
+			if a.Malicious != strings.HasPrefix(a.ID, "MAL-") {
+				t.Errorf("malicious %v for %s", a.Malicious, a.ID)
+			}
 			if !slices.Equal(a.Fixed, tc.fixed) || a.Severity != tc.severity || a.Score != tc.score {
 				t.Errorf("fixed %v severity %s score %v, want %v %s %v", a.Fixed, a.Severity, a.Score, tc.fixed, tc.severity, tc.score)
 			}

@@ -123,7 +123,7 @@ func answers(invs [][]audit.Package, source string, found map[vulns.Query][]vuln
 		for _, p := range inv {
 			var as []audit.Advisory
 			for _, a := range found[vulns.Query{Name: vulns.NormalizeName(p.Name), Version: p.Version}] {
-				as = append(as, audit.Advisory{ID: a.ID, Aliases: a.Aliases, Summary: a.Summary, Severity: a.Severity, Fixed: a.Fixed})
+				as = append(as, audit.Advisory{ID: a.ID, Aliases: a.Aliases, Summary: a.Summary, Severity: a.Severity, Fixed: a.Fixed, Malicious: a.Malicious})
 			}
 			if len(as) > 0 {
 				v.Matches = append(v.Matches, audit.VulnMatch{Package: p, Advisories: as})
