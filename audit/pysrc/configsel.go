@@ -305,50 +305,15 @@ func (f *pyfile) classSetsDebug(s stmt) {
 	}
 }
 
-// inheritedDebug returns the classes whose DEBUG = True class reaches
-// through its bases, for a class that does not set DEBUG itself: Python
-// looks the attribute up base by base, left to right, depth first (the MRO
-// of single and simple multiple inheritance), and stops at the first class
-// that sets it.
+// inheritedDebug returns the classes whose DEBUG = True a class takes
+// through its bases, for a class that does not set DEBUG itself.
 func inheritedDebug(class string, classes map[string][]classFact, debugTrue map[string]bool) []string {
-	var found []string
-	seen := map[string]bool{}
-	var walk func(name string, depth int) bool // true once DEBUG is set on the path
-	walk = func(name string, depth int) bool {
-		if depth > 10 || seen[name] {
-			return false
-		}
-		seen[name] = true
-		defs, ok := classes[name]
-		if !ok {
-			return false
-		}
-		settled := false
-		for _, c := range defs { // same-named classes: each could be the one imported
-			switch {
-			case c.setsDebug && debugTrue[name]:
-				found = append(found, name)
-				settled = true
-			case c.setsDebug:
-				settled = true
-			default:
-				for _, b := range c.bases {
-					if walk(b, depth+1) {
-						settled = true
-						break
-					}
-				}
-			}
-		}
-		return settled
-	}
 	for _, c := range classes[class] {
 		if c.setsDebug {
 			return nil
 		}
 	}
-	walk(class, 0)
-	return slices.DeleteFunc(found, func(n string) bool { return n == class })
+	return slices.DeleteFunc(debugProviders(class, classes), func(n string) bool { return n == class || !debugTrue[n] })
 }
 
 // defaultConfigs adds a DebugDefaultConfig finding for each config class
@@ -431,26 +396,35 @@ func keepLoadedClassDebug(rs []result, selects []configSelect, classes map[strin
 	return slices.DeleteFunc(rs, func(r result) bool { return r.inClass && !loaded[r.Scope] })
 }
 
-// debugProviders returns the classes a class may take DEBUG from: itself
-// if it sets it, else the first base on each path that does.
+// debugProviders returns the classes a class takes DEBUG from: itself if
+// it sets it, else the first base that does, as Python looks the attribute
+// up: base by base, left to right, depth first (the MRO of single and
+// simple multiple inheritance). Same-named classes are each followed: any
+// could be the one imported.
 func debugProviders(class string, classes map[string][]classFact) []string {
 	var out []string
 	seen := map[string]bool{}
-	var walk func(name string, depth int)
-	walk = func(name string, depth int) {
+	var walk func(name string, depth int) bool // true once DEBUG is set on the path
+	walk = func(name string, depth int) bool {
 		if depth > 10 || seen[name] {
-			return
+			return false
 		}
 		seen[name] = true
+		settled := false
 		for _, c := range classes[name] {
 			if c.setsDebug {
 				out = append(out, name)
+				settled = true
 				continue
 			}
 			for _, b := range c.bases {
-				walk(b, depth+1)
+				if walk(b, depth+1) {
+					settled = true
+					break
+				}
 			}
 		}
+		return settled
 	}
 	walk(class, 0)
 	return out

@@ -75,6 +75,9 @@ func TestDebugFromEnvironmentInClasses(t *testing.T) {
 		{"loaded only when a variable says so", map[string]string{
 			"config.py": "class Dev:\n    DEBUG = os.environ.get('DEBUG', True)\n\nconfig = {'dev': Dev}\n",
 			"app.py":    "app.config.from_object(config[os.getenv('FLASK_CONFIG', 'dev')])\n"}, nil},
+		{"a nearer base sets DEBUG first", map[string]string{
+			"config.py": "class Base:\n    DEBUG = os.environ.get('DEBUG', True)\n\nclass Quiet:\n    DEBUG = False\n\nclass Production(Quiet, Base):\n    pass\n",
+			"app.py":    "app.config.from_object('config.Production')\n"}, nil},
 		{"a base the loaded class overrides", map[string]string{
 			"config.py": "class Base:\n    DEBUG = os.environ.get('DEBUG', True)\n\nclass Production(Base):\n    DEBUG = False\n",
 			"app.py":    "app.config.from_object('config.Production')\n"}, nil},
