@@ -240,6 +240,9 @@ func (f *pyfile) debugFromEnv(s stmt, t target, tok, va, vb int, lhs string) {
 		}
 	}
 	env, on, raw := f.envDefaultOn(va, vb)
+	if !on && !raw {
+		return
+	}
 	detail := clip(lhs + " = " + f.render(va, vb, -1, -1, ""))
 	n := len(f.out)
 	if on {
